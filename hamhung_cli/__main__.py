@@ -1,0 +1,5 @@
+"""`python -m hamhung_cli`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""One exception family, so the CLI maps every failure to one line and one exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a fact store, with where it is."""
+
+    path: str
+    line: int | None
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class HamhungError(Exception):
+    """Base class: every error the tool reports to a user."""
+
+    exit_code = EXIT_USAGE
+
+
+class StoreError(HamhungError):
+    """A fact store that cannot be read or does not validate."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "invalid fact store"
+        more = f" (and {len(problems) - 1} more problem(s); run 'hamhung check')" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class UsageError(HamhungError):
+    """A request the tool cannot carry out as given (unknown topic, bad option value)."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        super().__init__(message)
+
+
+@dataclass
+class NotFound(HamhungError):
+    """Nothing relevant was found; exit 1 with hints on stderr."""
+
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+    exit_code: int = EXIT_NOT_FOUND
+
+    def __str__(self) -> str:
+        return self.message

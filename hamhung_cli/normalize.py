@@ -1,0 +1,187 @@
+"""Text normalisation shared by the search index, the query and name lookups.
+
+Everything a person might type for the same thing should fold to the same
+form: case, diacritics (ŭ ŏ → u o), apostrophes, hyphens and middle dots,
+Unicode minus and dashes, British/American spellings, McCune–Reischauer vs
+Revised Romanization, and Hangul (transliterated so that 함흥 meets Hamhung).
+The same functions run over the store and over the query, so both sides
+always agree. Pure functions, standard library only: this module is on the
+start-up path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters that separate words: hyphens, dashes (not the minus), middle
+# dots, slashes, brackets and the rest of ASCII punctuation except . , -
+_SEPARATORS = dict.fromkeys(
+    map(
+        ord,
+        '\u2010\u2011\u2012\u2013\u2014\u2015\u00b7\u2027\u30fb\u2219/\\|_()[]{}<>«»"“”„:;!?*&+=~^#@$%…',
+    ),
+    " ",
+)
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼʻ`´′"), None)
+_MINUS = {ord("\u2212"): "-", ord("\ufe63"): "-", ord("\uff0d"): "-"}
+
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+# Revised Romanization, syllable by syllable (no sound-change rules: the
+# romanization key below absorbs most of what they would change).
+_INITIALS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+_MEDIALS = [
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo",
+    "u", "wo", "we", "wi", "yu", "eu", "ui", "i",
+]  # fmt: skip
+_FINALS = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l",
+    "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+]  # fmt: skip
+
+_TOKEN = re.compile(
+    r"(?<![a-z0-9.])-?\d+(?:\.\d+)?"  # numbers, with a leading minus sign
+    r"|[a-z0-9]+"  # Latin words (after diacritics are gone)
+    r"|[\uac00-\ud7a3]+"  # Hangul syllables
+    r"|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"  # Han characters (Hanja)
+)
+_DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+# British → one spelling (applied to whole tokens, both sides of a match).
+_SPELLING_SUFFIXES = (
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("iser", "izer"),
+    ("ise", "ize"),
+    ("isation", "ization"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+)
+_SPELLING_WORDS = {"grey": "gray", "aluminium": "aluminum", "kilometre": "kilometer", "programme": "program"}
+
+
+def fold(text: str) -> str:
+    """Case, compatibility forms, diacritics, apostrophes and separators folded away.
+
+    Hangul and Han characters are kept as they are (NFKD would split Hangul
+    syllables into jamo).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_MINUS).translate(_APOSTROPHES).translate(_SEPARATORS)
+    out = []
+    for char in text:
+        if char.isascii() or _HANGUL_FIRST <= ord(char) <= _HANGUL_LAST or ord(char) >= 0x3000:
+            out.append(char)
+            continue
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(_LATIN_EXTRA.get(base, base))
+    text = "".join(out)
+    return _DIGIT_GROUPS.sub("", text)
+
+
+_LATIN_EXTRA = {"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "œ": "oe", "ı": "i"}
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text after folding: Latin words, numbers, Hangul runs, Hanja runs."""
+    return _TOKEN.findall(fold(text))
+
+
+def is_hangul(token: str) -> bool:
+    return bool(token) and _HANGUL_FIRST <= ord(token[0]) <= _HANGUL_LAST
+
+
+def hangul_to_latin(token: str) -> str:
+    """Revised Romanization of a run of Hangul syllables, one syllable at a time."""
+    out = []
+    for char in token:
+        code = ord(char) - _HANGUL_FIRST
+        if not 0 <= code <= _HANGUL_LAST - _HANGUL_FIRST:
+            out.append(char)
+            continue
+        initial, rest = divmod(code, 588)
+        medial, final = divmod(rest, 28)
+        out.append(_INITIALS[initial] + _MEDIALS[medial] + _FINALS[final])
+    return "".join(out)
+
+
+def stem(token: str) -> str:
+    """A light English stemmer plus British→American spelling, for Latin words only."""
+    if not token.isascii() or not token.isalpha():
+        return token
+    token = _SPELLING_WORDS.get(token, token)
+    if len(token) > 4:
+        if token.endswith("ies"):
+            token = token[:-3] + "y"
+        elif token.endswith("ing") and len(token) > 5:
+            token = token[:-3]
+        elif token.endswith("ed"):
+            token = token[:-2]
+        elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
+            token = token[:-1]
+    if len(token) >= 5:
+        for old, new in _SPELLING_SUFFIXES:
+            if token.endswith(old):
+                token = token[: -len(old)] + new
+                break
+    return token
+
+
+_KEY_RULES = (
+    ("eo", "o"),
+    ("eu", "u"),
+    ("oo", "u"),
+    ("shi", "si"),
+    ("tch", "ch"),
+    ("j", "ch"),
+    ("g", "k"),
+    ("d", "t"),
+    ("b", "p"),
+    ("v", "p"),
+    ("f", "p"),
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("r", "l"),
+)
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+@lru_cache(maxsize=65536)
+def romanization_key(token: str) -> str:
+    """Fold McCune–Reischauer and Revised Romanization spellings to one key.
+
+    eo/o, eu/u, k/g, t/d, p/b, ch/j, r/l, doubled letters, and an initial
+    r/l/n before i or y (Ryongsong = Yongsong, Riwon = Iwon). Hangul is
+    transliterated first. Applied to English words too, harmlessly: both
+    sides of a comparison go through it.
+    """
+    if is_hangul(token):
+        token = hangul_to_latin(token)
+    if not token.isascii() or not token.isalpha():
+        return token
+    key = token
+    for old, new in _KEY_RULES:
+        key = key.replace(old, new)
+    if len(key) > 2 and key[0] in "ln" and key[1] in "iy":
+        key = key[1:]
+    return _DOUBLED.sub(r"\1", key)
+
+
+def term(token: str) -> str:
+    """The form of a token that the index stores and the query looks up."""
+    if is_hangul(token):
+        return token
+    return stem(token)
+
+
+def folded_phrase(text: str) -> str:
+    """A whole phrase reduced to its romanization keys: for exact name matches."""
+    return " ".join(romanization_key(term(t)) for t in tokens(text))

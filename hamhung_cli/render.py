@@ -1,0 +1,265 @@
+"""Output formats: a Listing drawn as a Rich table, plain lines, TSV, CSV, JSON, JSON lines or Markdown.
+
+Only the `table` format imports Rich, and only inside the function that
+draws. Text from a fact store is data: every renderer makes control and
+bidi characters visible, and Rich gets Text objects, never markup, so a
+fact containing "[bold]" or an escape sequence prints literally.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import IO, Any
+
+from .views import Listing, ViewColumn
+
+FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
+
+# C0/C1 controls, bidi embeddings/overrides/isolates, zero-width characters, line/paragraph separators.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
+
+
+def inert(text: str) -> str:
+    """Text safe to print: invisible and control characters shown as <U+XXXX>, tabs and newlines as spaces."""
+    return _INVISIBLE.sub(_visible, text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def cell(value: Any) -> str:
+    """A value as one line of text: numbers as the store has them, lists joined, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if abs(value) < 1e16 else f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={cell(v)}" for k, v in value.items())
+    return inert(str(value))
+
+
+def _formula_safe(text: str) -> str:
+    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
+    if text and text[0] in "=+-@\t\r" and not _is_numeric_text(text):
+        return "'" + text
+    return text
+
+
+def _is_numeric_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- machine formats
+
+
+def _json_safe(text: str) -> str:
+    """JSON with bidi and zero-width characters escaped as \\uXXXX (they can only occur inside strings)."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
+    records = listing.records()
+    if lines:
+        for record in records:
+            out.write(_json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
+    else:
+        out.write(_json_safe(json.dumps(records, ensure_ascii=False, indent=2)) + "\n")
+
+
+def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
+    if header:
+        out.write("\t".join(c.key for c in listing.columns) + "\n")
+    for row in listing.rows:
+        out.write("\t".join(cell(row.get(c.key)) for c in listing.columns) + "\n")
+
+
+def write_csv(listing: Listing, out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in listing.columns])
+    for row in listing.rows:
+        writer.writerow([_formula_safe(cell(row.get(c.key))) for c in listing.columns])
+
+
+def _markdown_cell(value: Any) -> str:
+    return cell(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def write_markdown(listing: Listing, out: IO[str]) -> None:
+    if listing.title:
+        out.write(f"**{_markdown_cell(listing.title)}**\n\n")
+    out.write("| " + " | ".join(_markdown_cell(c.title) for c in listing.columns) + " |\n")
+    out.write("|" + "|".join("---:" if c.numeric else "---" for c in listing.columns) + "|\n")
+    for row in listing.rows:
+        out.write("| " + " | ".join(_markdown_cell(row.get(c.key)) for c in listing.columns) + " |\n")
+    if listing.notes:
+        out.write("\n")
+        for number, note in enumerate(listing.notes, 1):
+            out.write(f"[^{number}]: {_markdown_cell(note)}\n")
+
+
+def write_plain(listing: Listing, out: IO[str]) -> None:
+    """The pipe default: one record per line, tab-separated, no header, no decoration (like gh)."""
+    write_delimited(listing, out, header=False)
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        legacy_windows=False,
+        safe_box=True,
+    )
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}" if value == round(value, 1) else cell(value)
+    return cell(value)
+
+
+def write_table(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if listing.cards is not None:
+        write_cards(listing, out, color, width)
+        return
+    console = make_console(out, color, width)
+    shown = listing.transposed or listing
+    ascii_only = not _encodes(out, "─│")
+    table = Table(
+        title=Text(inert(listing.title), style="bold") if listing.title else None,
+        box=box.ASCII if ascii_only else box.SIMPLE_HEAVY,
+        header_style="bold cyan" if color else "",
+        title_justify="left",
+        expand=False,
+        pad_edge=False,
+    )
+    for column in shown.columns:
+        # Headers may wrap ("Mean daily maximum °C" over two lines), values never do.
+        widest = max((len(_number_text(r.get(column.key)) if column.numeric else cell(r.get(column.key))) for r in shown.rows), default=1)
+        table.add_column(
+            Text(inert(column.title)),
+            justify="right" if column.numeric else "left",
+            overflow="fold",
+            ratio=3 if column.wide else None,
+            min_width=12 if column.wide else (widest if column.numeric or column.key in ("id", "month") else None),
+        )
+    for row in shown.rows:
+        cells = []
+        for column in shown.columns:
+            value = row.get(column.key)
+            text = Text(_number_text(value) if column.numeric else cell(value))
+            if column.key == "disputed" and value:
+                text.stylize("bold yellow")
+            elif column.key == "text" and isinstance(value, str) and value.endswith("[disputed]"):
+                text.stylize("yellow", len(value) - len("[disputed]"))
+            elif column.key == "id":
+                text.stylize("green")
+            elif column.numeric and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+                text.stylize("blue")
+            cells.append(text)
+        table.add_row(*cells)
+    console.print(table)
+    for note in listing.notes:
+        console.print(Text(inert(note), style="dim"))
+
+
+def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+    """One block per record: the id as a heading, then labelled fields; lists become indented lines."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console(out, color, width)
+    if listing.title:
+        console.print(Text(inert(listing.title), style="bold"))
+    for number, card in enumerate(listing.cards or []):
+        if number:
+            console.print()
+        console.print(Text(inert(str(card.get("id", ""))), style="bold green" if color else ""))
+        grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+        grid.add_column(style="bold" if color else "", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column in listing.card_fields or listing.columns:
+            value = card.get(column.key)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, list):
+                text = Text("\n".join(f"{i}. {inert(str(v))}" if len(value) > 1 else inert(str(v)) for i, v in enumerate(value, 1)))
+            else:
+                text = Text(cell(value))
+            if column.key in ("disputed", "severity") and value:
+                text.stylize("bold yellow" if color else "")
+            grid.add_row(Text(column.title), text)
+        console.print(grid)
+    for note in listing.notes:
+        console.print(Text(inert(note), style="dim"))
+
+
+def _encodes(out: IO[str], sample: str) -> bool:
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        sample.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width: int | None = None) -> None:
+    if fmt == "table":
+        write_table(listing, out, color, width)
+    elif fmt == "plain":
+        write_plain(listing, out)
+    elif fmt == "tsv":
+        write_delimited(listing, out, header=True)
+    elif fmt == "csv":
+        write_csv(listing, out)
+    elif fmt == "json":
+        write_json(listing, out)
+    elif fmt == "jsonl":
+        write_json(listing, out, lines=True)
+    elif fmt == "markdown":
+        write_markdown(listing, out)
+    else:  # guarded by the CLI's choices; kept for direct callers
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def select_fields(listing: Listing, fields: list[str]) -> Listing:
+    """gh-style --fields: keep only these keys, in this order, in every format."""
+    known = {c.key for c in listing.columns} | {k for r in listing.records() for k in r}
+    unknown = [f for f in fields if f not in known]
+    if unknown:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(sorted(known))}")
+    columns = [next((c for c in listing.columns if c.key == f), ViewColumn(f, f)) for f in fields]
+    merged = [{**j, **r} for r, j in zip(listing.rows, listing.records(), strict=False)] if len(listing.rows) == len(listing.records()) else listing.records()
+    rows = [{f: r.get(f) for f in fields} for r in merged]
+    json_rows = [{f: r.get(f) for f in fields} for r in listing.records()]
+    return Listing(listing.name, listing.title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)

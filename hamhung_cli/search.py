@@ -1,0 +1,323 @@
+"""Ranked search over facts, tables, table rows and single climate cells.
+
+Every searchable thing becomes a Document with weighted fields. Documents
+and queries go through the same normalisation (normalize.py); an inverted
+index of normalised terms finds candidates, rapidfuzz supplies typo
+tolerance over the index's vocabulary (never over whole documents, so the
+cost grows with the vocabulary, not the store), and a document's score is
+the IDF-weighted share of the query it covers. Query words that match
+nothing in the store count against every document, which is what lets
+"Eiffel Tower" find nothing instead of the least bad match.
+
+Pure functions and data: no I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .normalize import folded_phrase, romanization_key, term, tokens
+from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
+
+# Field weights: a name or alias outranks a label, which outranks body text.
+W_NAME = 1.0
+W_LABEL = 0.9
+W_TEXT = 0.85
+W_NOTE = 0.45
+W_CONTEXT = 0.35
+
+# Similarity of a query term to an indexed term, by how it matched.
+SIM_EXACT = 1.0
+SIM_KEY = 0.95  # same romanization key: Hamheung = Hamhŭng, 흥남 = Hungnam
+SIM_FUZZY_BASE = 0.9  # minus a step per edit
+
+MIN_SCORE = 0.62
+SUBJECT_FIELD = "subject"
+
+STOP_WORDS = frozenset(
+    """a an and are as at be been being by can could did do does for from had has have how i in into is it its
+    me my of on or please show tell that the their there these this those to was were what when where which
+    who whom whose why will with would you about any many much give list find info information know
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One searchable thing and the text a result shows for it."""
+
+    id: str
+    kind: str  # fact | table | row | cell
+    topic: str
+    text: str
+    fields: tuple[tuple[str, float, str], ...]
+
+
+@dataclass
+class Match:
+    """Why a document matched one query term: for --explain."""
+
+    query_term: str
+    indexed_term: str
+    field: str
+    how: str
+    similarity: float
+    weight: float
+
+
+@dataclass
+class Result:
+    document: Document
+    score: float
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(self.score * 100))
+
+
+@dataclass
+class Index:
+    documents: list[Document]
+    postings: dict[str, dict[int, tuple[float, str]]]  # term → doc → (weight, field)
+    keys: dict[str, set[str]]  # romanization key → terms with that key
+    doc_terms: list[int]  # number of distinct terms per document
+    phrases: dict[str, set[int]]  # folded alias/name phrase → documents
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return list(self.postings)
+
+    def idf(self, indexed: str) -> float:
+        count = len(self.postings.get(indexed, ()))
+        return math.log(1 + len(self.documents) / max(count, 1))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _month_label(index: int) -> str:
+    return MONTH_NAMES[index] if index < 12 else "the year"
+
+
+def format_number(value: float | int | str) -> str:
+    """Numbers as people write them: no trailing .0 on integers stored as floats? Keep the source's decimals."""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) >= 1e6 else f"{value}"
+    return str(value)
+
+
+def cell_text(table: Table, row: MonthlyRow, month: int) -> str:
+    value = row.values[month] if month < 12 else row.year
+    alt = (row.alt_values[month] if row.alt_values and month < 12 else row.alt_year) if row.alt_unit else None
+    unit = "" if row.unit in ("days", "") else f" {row.unit}"
+    extra = f" ({format_number(alt)} {row.alt_unit})" if alt is not None else ""
+    when = f"in {_month_label(month)}" if month < 12 else "over the year"
+    return f"{row.label} {when}: {format_number(value)}{unit}{extra} ({table.title})"  # type: ignore[arg-type]
+
+
+def row_text(table: Table, row: MonthlyRow | RecordRow) -> str:
+    if isinstance(row, MonthlyRow):
+        values = ", ".join(f"{m.capitalize()} {format_number(v)}" for m, v in zip(MONTHS, row.values, strict=True))
+        year = f"; year {format_number(row.year)}" if row.year is not None else ""
+        return f"{row.label} ({row.unit}): {values}{year} ({table.title})"
+    units = {c.key: c.unit for c in table.columns}
+    titles = {c.key: c.title for c in table.columns}
+    parts = []
+    for key, value in row.cells:
+        unit = units.get(key)
+        parts.append(f"{titles[key]}: {format_number(value)}" + (f" {unit}" if unit else ""))
+    text = f"{table.title} — " + "; ".join(parts)
+    return f"{text}. {row.note}" if row.note else text
+
+
+def fact_text(fact: Fact) -> str:
+    return fact.text
+
+
+def documents(store: Store) -> list[Document]:
+    """Every fact, table, table row and monthly cell as a searchable document."""
+    subject = " ".join((store.name, *store.aliases, *(n for _, n in store.names)))
+    docs: list[Document] = []
+    for fact in store.facts.values():
+        topic = store.topics[fact.topic]
+        fields = [
+            ("alias", W_NAME, " ; ".join((*fact.aliases, *(n for _, n in fact.names)))),
+            ("text", W_TEXT, fact.text),
+            ("claim", W_TEXT, " ; ".join(c.text for c in fact.claims)),
+            ("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)),
+            ("note", W_NOTE, fact.note or ""),
+            ("topic", W_CONTEXT, " ".join((topic.title, topic.id, *topic.aliases))),
+            (SUBJECT_FIELD, W_CONTEXT, subject),
+        ]
+        docs.append(Document(fact.id, "fact", fact.topic, fact_text(fact), tuple(f for f in fields if f[2])))
+    for table in store.tables.values():
+        topic = store.topics[table.topic]
+        context = " ".join((topic.title, topic.id, *topic.aliases))
+        table_fields = (
+            ("alias", W_NAME, " ; ".join(table.aliases)),
+            ("title", W_LABEL, f"{table.title} {table.period or ''}"),
+            ("note", W_NOTE, table.note or ""),
+            ("topic", W_CONTEXT, context),
+            (SUBJECT_FIELD, W_CONTEXT, subject),
+        )
+        docs.append(Document(table.id, "table", table.topic, f"{table.title}" + (f" ({table.period})" if table.period else ""), table_fields))
+        table_context = ("table", W_CONTEXT, " ; ".join((table.title, *table.aliases, context)))
+        for row in table.rows:
+            if isinstance(row, MonthlyRow):
+                label = ("label", W_LABEL, " ; ".join((row.label, *row.aliases, row.unit)))
+                docs.append(
+                    Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), (label, table_context, (SUBJECT_FIELD, W_CONTEXT, subject)))
+                )
+                for month in range(13 if row.year is not None else 12):
+                    month_names = f"{MONTH_NAMES[month]} {MONTHS[month]}" if month < 12 else "year annual yearly"
+                    value = row.values[month] if month < 12 else row.year
+                    cell_fields = (
+                        label,
+                        ("month", W_NAME if month < 12 else W_LABEL, month_names),
+                        ("value", W_TEXT, format_number(value)),  # type: ignore[arg-type]
+                        table_context,
+                        (SUBJECT_FIELD, W_CONTEXT, subject),
+                    )
+                    month_id = MONTHS[month] if month < 12 else "year"
+                    docs.append(Document(f"{table.id}.{row.id}.{month_id}", "cell", table.topic, cell_text(table, row, month), cell_fields))
+            else:
+                names = " ; ".join((*row.aliases, *(n for _, n in row.names)))
+                cells = " ; ".join(f"{value}" for _, value in row.cells)
+                row_fields = (
+                    ("alias", W_NAME, names),
+                    ("cells", W_NAME, cells),
+                    ("note", W_TEXT, row.note or ""),
+                    table_context,
+                    (SUBJECT_FIELD, W_CONTEXT, subject),
+                )
+                docs.append(Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), tuple(f for f in row_fields if f[2])))
+    return docs
+
+
+def _terms(text: str) -> list[str]:
+    return [term(t) for t in tokens(text)]
+
+
+def build_index(docs: list[Document]) -> Index:
+    postings: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
+    phrases: dict[str, set[int]] = defaultdict(set)
+    doc_terms = []
+    for number, doc in enumerate(docs):
+        seen: set[str] = set()
+        for name, weight, text in doc.fields:
+            words = _terms(text)
+            # Adjacent pairs run together too, so "sistercity" and "hamhungsi" meet.
+            compounds = [a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha()]
+            for word in (*words, *compounds):
+                previous = postings[word].get(number)
+                if previous is None or previous[0] < weight:
+                    postings[word][number] = (weight, name)
+                if name != SUBJECT_FIELD:
+                    seen.add(word)
+            if name in ("alias", "label", "title", "cells"):
+                for phrase in text.split(";"):
+                    folded = folded_phrase(phrase)
+                    if folded:
+                        phrases[folded].add(number)
+        doc_terms.append(len(seen))
+    keys: dict[str, set[str]] = defaultdict(set)
+    for word in postings:
+        keys[romanization_key(word)].add(word)
+    return Index(docs, dict(postings), dict(keys), doc_terms, dict(phrases))
+
+
+def index_store(store: Store) -> Index:
+    return build_index(documents(store))
+
+
+# --------------------------------------------------------------------------- querying
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated in a word of this length: none in short words, so "tower" never meets "towers"-like noise."""
+    if len(word) <= 3 or word.isdigit() or not word.isascii():
+        return 0
+    if len(word) <= 5:
+        return 1
+    if len(word) <= 9:
+        return 2
+    return 3
+
+
+def query_terms(query: str) -> list[str]:
+    return [w for w in _terms(query) if w not in STOP_WORDS]
+
+
+def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
+    """Indexed terms close to a query term, with their similarity and how they matched."""
+    found: dict[str, tuple[float, str]] = {}
+    if word in index.postings:
+        found[word] = (SIM_EXACT, "exact")
+    for other in index.keys.get(romanization_key(word), ()):
+        found.setdefault(other, (SIM_KEY, "romanization"))
+    edits = max_edits(word)
+    if edits:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        for other, distance, _ in process.extract(word, index.vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None):
+            if other[0] != word[0] and distance > 1:
+                continue  # a wrong first letter plus more is rarely a typo
+            found.setdefault(other, (SIM_FUZZY_BASE - 0.08 * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
+        key = romanization_key(word)
+        if key != word and len(key) > 3:
+            for other_key, distance, _ in process.extract(key, list(index.keys), scorer=Levenshtein.distance, score_cutoff=max(1, edits - 1), limit=None):
+                for other in index.keys[other_key]:
+                    found.setdefault(other, (SIM_FUZZY_BASE - 0.08 * distance, f"romanization + typo ({distance})"))
+    return found
+
+
+def search(index: Index, query: str, *, limit: int = 10, topic: str | None = None, min_score: float = MIN_SCORE) -> list[Result]:
+    """Best documents first; an empty list when nothing is relevant enough."""
+    words = query_terms(query)
+    if not words:
+        return []
+    per_doc: dict[int, dict[int, Match]] = defaultdict(dict)
+    weights = []
+    max_idf = math.log(1 + len(index.documents))
+    for position, word in enumerate(words):
+        candidates = _candidates(index, word)
+        weight = max((index.idf(c) for c in candidates), default=max_idf + 1.0) if candidates else max_idf + 1.0
+        weights.append(weight)
+        for indexed, (similarity, how) in candidates.items():
+            for number, (field_weight, field_name) in index.postings[indexed].items():
+                score = similarity * field_weight
+                best = per_doc[number].get(position)
+                if best is None or best.similarity * best.weight < score:
+                    per_doc[number][position] = Match(word, indexed, field_name, how, similarity, field_weight)
+    total = sum(weights)
+    phrase = folded_phrase(query)
+    exact_docs = index.phrases.get(phrase, set())
+    results = []
+    for number, matches in per_doc.items():
+        doc = index.documents[number]
+        if topic and doc.topic != topic:
+            continue
+        covered = sum(weights[p] * m.similarity * m.weight for p, m in matches.items())
+        coverage = covered / total
+        if all(m.field == SUBJECT_FIELD for m in matches.values()):
+            coverage *= 0.9  # only the city's own name matched
+        precision = min(1.0, len([m for m in matches.values() if m.field != SUBJECT_FIELD]) / max(index.doc_terms[number], 1))
+        score = coverage * (0.9 + 0.1 * precision)
+        if number in exact_docs:
+            score = max(score, 1.0)
+        if score >= min_score:
+            results.append(Result(doc, score, [matches[p] for p in sorted(matches)]))
+    results.sort(key=lambda r: (-r.score, _KIND_ORDER.get(r.document.kind, 9), r.document.id))
+    return results[: max(limit, 0)]
+
+
+_KIND_ORDER = {"fact": 0, "row": 1, "table": 2, "cell": 3}
+
+
+def unmatched_terms(index: Index, query: str) -> list[str]:
+    """Query words that match nothing in the store, for the "nothing found" message."""
+    return [w for w in query_terms(query) if not _candidates(index, w)]

@@ -1,0 +1,84 @@
+"""Decisions about the terminal, made in one place and at call time (tests patch them).
+
+Colour follows ripgrep: `--color always|never` win; `auto` means colour only
+when stdout is a terminal, TERM is not "dumb" and NO_COLOR is unset. The
+output format follows gh: a table on a terminal, tab-separated lines in a pipe.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import unicodedata
+from typing import IO
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def is_terminal(stream: IO[str] | None = None) -> bool:
+    stream = stream if stream is not None else sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def use_color(choice: str | None, stream: IO[str] | None = None) -> bool:
+    choice = (choice or os.environ.get("HAMHUNG_COLOR") or "auto").lower()
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return is_terminal(stream)
+
+
+def default_format(stream: IO[str] | None = None) -> str:
+    return "table" if is_terminal(stream) else "plain"
+
+
+def terminal_width() -> int | None:
+    """COLUMNS if set to something sane, else None (Rich asks the terminal)."""
+    value = os.environ.get("COLUMNS", "")
+    if value.isdigit() and 10 <= int(value) <= 1000:
+        return int(value)
+    return None
+
+
+def degrade_streams() -> None:
+    """Never crash on an encoding that cannot show ŭ or 함흥 (LANG=C, PYTHONIOENCODING=ascii): transliterate."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="hamhung-degrade")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _degrade(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: ŭ → u, 함흥 → hamheung, – → -, anything else → ?"""
+    from .normalize import hangul_to_latin, is_hangul
+
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        if is_hangul(char):
+            out.append(hangul_to_latin(char))
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        if base and base.isascii():
+            out.append(base)
+        else:
+            out.append(_ASCII_LOOKALIKES.get(char, "?"))
+    return "".join(out), error.end
+
+
+_ASCII_LOOKALIKES = {
+    "–": "-", "—": "-", "−": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "·": ".", "…": "...",
+    "°": " deg", "≥": ">=", "≤": "<=", "×": "x", "→": "->", "←": "<-", "•": "*", "\u00a0": " ",
+}  # fmt: skip
+
+codecs.register_error("hamhung-degrade", _degrade)

@@ -1,0 +1,56 @@
+"""Shared fixtures: a CliRunner, the small test store and the bundled store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hamhung_cli.store import default_store_path
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.toml"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user setting leaks in: no HAMHUNG_FACTS, no NO_COLOR, a private cache dir."""
+    for name in ("HAMHUNG_FACTS", "NO_COLOR", "HAMHUNG_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def mini() -> Path:
+    return MINI
+
+
+@pytest.fixture
+def bundled() -> Path:
+    return default_store_path()
+
+
+def installed_command() -> str:
+    """The `hamhung` console script of the environment running the tests."""
+    beside = Path(sys.executable).with_name("hamhung")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("hamhung")
+    if not found:
+        pytest.fail("the hamhung console script is not installed in this environment")
+    return found
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("HAMHUNG_FACTS", "NO_COLOR", "COLUMNS", "HAMHUNG_COLOR")}
+    env.update(extra)
+    return env

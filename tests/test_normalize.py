@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from hamhung_cli.normalize import folded_phrase, hangul_to_latin, romanization_key, stem, term, tokens
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hamhŭng", "Hamhung"),
+        ("Hamheung", "Hamhung"),
+        ("함흥", "Hamhung"),
+        ("Ch'ŏngch'ŏn", "Chongchon"),
+        ("Cheongcheon", "Chongchon"),
+        ("Hŭngnam", "Heungnam"),
+        ("흥남", "Hungnam"),
+        ("Ryongsong", "Yongsong"),
+        ("Riwon", "Iwon"),
+        ("jikhalsi", "chikhalsi"),
+        ("Tonghŭng", "Donghung"),
+        ("naengmyeon", "naengmyon"),
+        ("비날론", "vinalon"),
+        ("Songchŏn’gang", "Songchongang"),
+    ],
+)
+def test_spellings_meet_on_one_key(a: str, b: str) -> None:
+    assert folded_phrase(a) == folded_phrase(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Hamhung", "Pyongyang"), ("vinalon", "naengmyeon"), ("tower", "towers-ish")])
+def test_different_words_stay_apart(a: str, b: str) -> None:
+    assert folded_phrase(a) != folded_phrase(b)
+
+
+def test_fold_separators_minus_and_digit_groups() -> None:
+    assert tokens("Hamhŭng-si") == ["hamhung", "si"]
+    assert tokens("−3.4 °C") == ["-3.4", "c"]
+    assert tokens("1,238 mm") == ["1238", "mm"]
+    assert tokens("1991–2020") == ["1991", "2020"]
+    assert tokens("2·8 Vinalon") == ["2", "8", "vinalon"]
+
+
+def test_hangul_is_kept_and_transliterated() -> None:
+    assert tokens("함흥냉면 (咸興)") == ["함흥냉면", "咸興"]
+    assert hangul_to_latin("함흥") == "hamheung"
+    assert hangul_to_latin("흥남") == "heungnam"
+
+
+def test_light_stemming_and_british_spelling() -> None:
+    assert stem("opened") == "open"
+    assert stem("universities") == "university"
+    assert term("theatre") == term("theater")
+    assert term("centres") == term("center")
+    assert romanization_key("Hamhung".casefold()) == romanization_key("hamheung")

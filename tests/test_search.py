@@ -1,0 +1,58 @@
+"""Search behaviour through the plain-Python core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hamhung_cli.search import index_store, max_edits, search
+from hamhung_cli.store import load
+
+
+@pytest.fixture(scope="module")
+def mini_index():  # type: ignore[no-untyped-def]
+    return index_store(load(Path(__file__).parent / "data" / "mini.toml"))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("vinalon", "economy.vinalon"),
+        ("VINYLON", "economy.vinalon"),
+        ("비날론", "economy.vinalon"),
+        ("vinnalon", "economy.vinalon"),
+        ("relative humidity august", "climate-kma.humidity.aug"),
+        ("humidity in aug", "climate-kma.humidity.aug"),
+        ("what is the relative humidity in August?", "climate-kma.humidity.aug"),
+        ("annual precipitation", "climate.annual-precipitation"),
+        ("Haean guyok", "districts.haean"),
+        ("해안구역", "districts.haean"),
+    ],
+)
+def test_right_thing_first(mini_index, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    results = search(mini_index, query)
+    assert results, f"nothing for {query!r}"
+    assert results[0].document.id == expected, [(r.document.id, round(r.score, 2)) for r in results[:3]]
+
+
+@pytest.mark.parametrize("query", ["Eiffel Tower", "bitcoin", "Tokyo Disneyland", "the", "zzzz qqqq"])
+def test_unrelated_queries_find_nothing(mini_index, query: str) -> None:  # type: ignore[no-untyped-def]
+    assert search(mini_index, query) == []
+
+
+def test_short_words_need_exact_matches() -> None:
+    assert max_edits("tower") == 1
+    assert max_edits("sea") == 0
+    assert max_edits("precipitation") == 3
+
+
+def test_limit_and_topic_filter(mini_index) -> None:  # type: ignore[no-untyped-def]
+    assert len(search(mini_index, "humidity", limit=2)) == 2
+    assert all(r.document.topic == "climate" for r in search(mini_index, "humidity", topic="climate"))
+    assert search(mini_index, "humidity", topic="economy") == []
+
+
+def test_results_carry_explanations(mini_index) -> None:  # type: ignore[no-untyped-def]
+    (first, *_) = search(mini_index, "vinylon")
+    assert any(m.indexed_term == "vinylon" and m.field == "alias" for m in first.matches)
