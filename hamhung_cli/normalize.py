@@ -63,7 +63,19 @@ _SPELLING_SUFFIXES = (
     ("ogue", "og"),
     ("ence", "ense"),
 )
-_SPELLING_WORDS = {"grey": "gray", "aluminium": "aluminum", "kilometre": "kilometer", "programme": "program"}
+# Longest first; a stem must keep four letters (so "station" and "nation" stay whole).
+# evacuated / evacuation / evacuates → evacu; founded / founding → found; universities → university.
+_SUFFIXES = (
+    ("ations", ""), ("ation", ""), ("ating", ""), ("ated", ""), ("ates", ""), ("ions", ""), ("ion", ""),
+    ("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", ""),
+)  # fmt: skip
+_SPELLING_WORDS = {"grey": "gray", "aluminium": "aluminum", "programme": "program"}
+# Units written out or abbreviated meet on one form (after the British → American step).
+_UNIT_WORDS = {
+    "millimeter": "mm", "millimetre": "mm", "centimeter": "cm", "centimetre": "cm", "kilometer": "km",
+    "kilometre": "km", "meter": "m", "metre": "m", "inch": "in", "inche": "in", "feet": "ft", "foot": "ft",
+    "percentage": "percent", "pct": "percent", "tonne": "ton",
+}  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -73,6 +85,7 @@ def fold(text: str) -> str:
     syllables into jamo).
     """
     text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("%", " percent ").replace("°c", " celsius ").replace("°f", " fahrenheit ")
     text = text.translate(_MINUS).translate(_APOSTROPHES).translate(_SEPARATORS)
     out = []
     for char in text:
@@ -118,20 +131,16 @@ def stem(token: str) -> str:
         return token
     token = _SPELLING_WORDS.get(token, token)
     if len(token) > 4:
-        if token.endswith("ies"):
-            token = token[:-3] + "y"
-        elif token.endswith("ing") and len(token) > 5:
-            token = token[:-3]
-        elif token.endswith("ed"):
-            token = token[:-2]
-        elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
-            token = token[:-1]
+        for suffix, replacement in _SUFFIXES:
+            if token.endswith(suffix) and len(token) - len(suffix) >= 4 and not (suffix == "s" and token.endswith(("ss", "us", "is"))):
+                token = token[: -len(suffix)] + replacement
+                break
     if len(token) >= 5:
         for old, new in _SPELLING_SUFFIXES:
             if token.endswith(old):
                 token = token[: -len(old)] + new
                 break
-    return token
+    return _UNIT_WORDS.get(token, token)
 
 
 _KEY_RULES = (

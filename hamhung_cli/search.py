@@ -31,15 +31,21 @@ W_CONTEXT = 0.35
 # Similarity of a query term to an indexed term, by how it matched.
 SIM_EXACT = 1.0
 SIM_KEY = 0.95  # same romanization key: Hamheung = Hamhŭng, 흥남 = Hungnam
-SIM_FUZZY_BASE = 0.9  # minus a step per edit
+SIM_FUZZY_BASE = 0.85  # minus FUZZY_STEP per further edit
+FUZZY_STEP = 0.12
 
-MIN_SCORE = 0.62
+MULTI_FIELD_BONUS = 0.04
+UNKNOWN_WORD_WEIGHT = 0.5
+MIN_SCORE = 0.65
 SUBJECT_FIELD = "subject"
 
 STOP_WORDS = frozenset(
     """a an and are as at be been being by can could did do does for from had has have how i in into is it its
     me my of on or please show tell that the their there these this those to was were what when where which
     who whom whose why will with would you about any many much give list find info information know
+    also than then there here some such very really exactly roughly approximately currently today now
+    get gets got lie lies located situated happen happened happens exist exists called call named
+    tell say said does doing done one ones kind sort type thing things per each every
     """.split()
 )
 
@@ -75,13 +81,13 @@ class Result:
 
     @property
     def percent(self) -> int:
-        return min(100, round(self.score * 100))
+        return min(100, round(self.score * 100))  # an exact name match scores above 1.0 internally
 
 
 @dataclass
 class Index:
     documents: list[Document]
-    postings: dict[str, dict[int, tuple[float, str]]]  # term → doc → (weight, field)
+    postings: dict[str, dict[int, tuple[float, str, int]]]  # term → doc → (best field weight, its field, fields holding it)
     keys: dict[str, set[str]]  # romanization key → terms with that key
     doc_terms: list[int]  # number of distinct terms per document
     phrases: dict[str, set[int]]  # folded alias/name phrase → documents
@@ -145,6 +151,7 @@ def documents(store: Store) -> list[Document]:
         topic = store.topics[fact.topic]
         fields = [
             ("alias", W_NAME, " ; ".join((*fact.aliases, *(n for _, n in fact.names)))),
+            ("id", W_LABEL, _id_words(fact.id)),
             ("text", W_TEXT, fact.text),
             ("claim", W_TEXT, " ; ".join(c.text for c in fact.claims)),
             ("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)),
@@ -188,6 +195,7 @@ def documents(store: Store) -> list[Document]:
                 cells = " ; ".join(f"{value}" for _, value in row.cells)
                 row_fields = (
                     ("alias", W_NAME, names),
+                    ("id", W_LABEL, _id_words(f"{table.id}.{row.id}")),
                     ("cells", W_NAME, cells),
                     ("note", W_TEXT, row.note or ""),
                     table_context,
@@ -197,12 +205,17 @@ def documents(store: Store) -> list[Document]:
     return docs
 
 
+def _id_words(item_id: str) -> str:
+    """A fact id is a name an editor chose ("economy.vinalon"): its words are searchable, minus the topic prefix."""
+    return item_id.partition(".")[2].replace("-", " ")
+
+
 def _terms(text: str) -> list[str]:
     return [term(t) for t in tokens(text)]
 
 
 def build_index(docs: list[Document]) -> Index:
-    postings: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
+    postings: dict[str, dict[int, tuple[float, str, int]]] = defaultdict(dict)
     phrases: dict[str, set[int]] = defaultdict(set)
     doc_terms = []
     for number, doc in enumerate(docs):
@@ -211,13 +224,17 @@ def build_index(docs: list[Document]) -> Index:
             words = _terms(text)
             # Adjacent pairs run together too, so "sistercity" and "hamhungsi" meet.
             compounds = [a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha()]
-            for word in (*words, *compounds):
+            for word in dict.fromkeys((*words, *compounds)):
                 previous = postings[word].get(number)
-                if previous is None or previous[0] < weight:
-                    postings[word][number] = (weight, name)
+                if previous is None:
+                    postings[word][number] = (weight, name, 1)
+                elif previous[0] < weight:
+                    postings[word][number] = (weight, name, previous[2] + 1)
+                else:
+                    postings[word][number] = (previous[0], previous[1], previous[2] + 1)
                 if name != SUBJECT_FIELD:
                     seen.add(word)
-            if name in ("alias", "label", "title", "cells"):
+            if name in ("alias", "title", "cells") or (name == "label" and doc.kind == "row"):
                 for phrase in text.split(";"):
                     folded = folded_phrase(phrase)
                     if folded:
@@ -240,9 +257,9 @@ def max_edits(word: str) -> int:
     """Typos tolerated in a word of this length: none in short words, so "tower" never meets "towers"-like noise."""
     if len(word) <= 3 or word.isdigit() or not word.isascii():
         return 0
-    if len(word) <= 5:
+    if len(word) <= 7:
         return 1
-    if len(word) <= 9:
+    if len(word) <= 10:
         return 2
     return 3
 
@@ -266,12 +283,12 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         for other, distance, _ in process.extract(word, index.vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None):
             if other[0] != word[0] and distance > 1:
                 continue  # a wrong first letter plus more is rarely a typo
-            found.setdefault(other, (SIM_FUZZY_BASE - 0.08 * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
+            found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
         key = romanization_key(word)
         if key != word and len(key) > 3:
             for other_key, distance, _ in process.extract(key, list(index.keys), scorer=Levenshtein.distance, score_cutoff=max(1, edits - 1), limit=None):
                 for other in index.keys[other_key]:
-                    found.setdefault(other, (SIM_FUZZY_BASE - 0.08 * distance, f"romanization + typo ({distance})"))
+                    found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * distance, f"romanization + typo ({distance})"))
     return found
 
 
@@ -285,14 +302,20 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     max_idf = math.log(1 + len(index.documents))
     for position, word in enumerate(words):
         candidates = _candidates(index, word)
-        weight = max((index.idf(c) for c in candidates), default=max_idf + 1.0) if candidates else max_idf + 1.0
+        # The word's weight is that of its best match (the most common spelling on ties): "hamhung" is
+        # everywhere and weighs little, even though a rare misspelt alias of it also exists.
+        best = max(candidates.items(), key=lambda item: (item[1][0], -index.idf(item[0])), default=None)
+        # A word the store never uses counts against every result, but less than the rarest real word:
+        # enough that "Eiffel Tower" finds nothing, not so much that one odd verb sinks a good answer.
+        weight = index.idf(best[0]) if best else max_idf * UNKNOWN_WORD_WEIGHT
         weights.append(weight)
         for indexed, (similarity, how) in candidates.items():
-            for number, (field_weight, field_name) in index.postings[indexed].items():
-                score = similarity * field_weight
+            for number, (field_weight, field_name, fields) in index.postings[indexed].items():
+                # A word found in several fields (name and text, say) counts a little more: it is what the thing is about.
+                score = similarity * field_weight * (1 + MULTI_FIELD_BONUS * min(fields - 1, 2))
                 best = per_doc[number].get(position)
                 if best is None or best.similarity * best.weight < score:
-                    per_doc[number][position] = Match(word, indexed, field_name, how, similarity, field_weight)
+                    per_doc[number][position] = Match(word, indexed, field_name, how, similarity, score / similarity)
     total = sum(weights)
     phrase = folded_phrase(query)
     exact_docs = index.phrases.get(phrase, set())
@@ -306,9 +329,9 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         if all(m.field == SUBJECT_FIELD for m in matches.values()):
             coverage *= 0.9  # only the city's own name matched
         precision = min(1.0, len([m for m in matches.values() if m.field != SUBJECT_FIELD]) / max(index.doc_terms[number], 1))
-        score = coverage * (0.9 + 0.1 * precision)
+        score = coverage * (0.85 + 0.15 * precision)
         if number in exact_docs:
-            score = max(score, 1.0)
+            score += 1.0  # the whole query is this thing's name; coverage still orders several such
         if score >= min_score:
             results.append(Result(doc, score, [matches[p] for p in sorted(matches)]))
     results.sort(key=lambda r: (-r.score, _KIND_ORDER.get(r.document.kind, 9), r.document.id))

@@ -35,7 +35,7 @@ def test_different_words_stay_apart(a: str, b: str) -> None:
 
 def test_fold_separators_minus_and_digit_groups() -> None:
     assert tokens("Hamhŭng-si") == ["hamhung", "si"]
-    assert tokens("−3.4 °C") == ["-3.4", "c"]
+    assert tokens("−3.4 °C, 84.7 %") == ["-3.4", "celsius", "84.7", "percent"]
     assert tokens("1,238 mm") == ["1238", "mm"]
     assert tokens("1991–2020") == ["1991", "2020"]
     assert tokens("2·8 Vinalon") == ["2", "8", "vinalon"]
