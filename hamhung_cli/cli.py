@@ -405,7 +405,7 @@ def fact(
 
         session = Session(facts)
         out = Output(fmt, as_json, color, fields)
-        out.emit(item_listing(session.store, None, ids))
+        out.emit(item_listing(session.store, ids))
 
 
 def _check_limit(value: int) -> int:

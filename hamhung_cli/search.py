@@ -109,7 +109,7 @@ def _month_label(index: int) -> str:
 
 
 def format_number(value: float | int | str) -> str:
-    """Numbers as people write them: no trailing .0 on integers stored as floats? Keep the source's decimals."""
+    """A number as the source wrote it (830.0 stays 830.0, -5 stays -5); huge floats in short form."""
     if isinstance(value, float):
         return f"{value:g}" if abs(value) >= 1e6 else f"{value}"
     return str(value)

@@ -746,10 +746,6 @@ def resolve_store_path(option: str | None) -> Path:
     return default_store_path()
 
 
-def all_ids(store: Store) -> list[str]:
-    return list(store.facts) + list(store.tables)
-
-
 __all__ = [
     "MONTHS", "MONTH_NAMES", "Citation", "Claim", "Column", "Fact", "MonthlyRow",
     "RecordRow", "Source", "Store", "Table", "Topic", "load",

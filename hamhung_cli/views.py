@@ -425,7 +425,7 @@ def split_item_id(store: Store, item_id: str) -> tuple[Table | None, MonthlyRow 
     return None, None, None
 
 
-def item_listing(store: Store, index: Index | None, item_ids: list[str], with_sources: bool = True) -> Listing:
+def item_listing(store: Store, item_ids: list[str], with_sources: bool = True) -> Listing:
     """`hamhung fact ID…`: facts, tables, rows or cells, each with its sources."""
     facts: list[Fact] = []
     others: list[dict[str, Any]] = []
@@ -463,8 +463,6 @@ def item_listing(store: Store, index: Index | None, item_ids: list[str], with_so
             }
         )
     if missing:
-        from .errors import NotFound
-
         known = list(store.facts) + [f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows] + list(store.tables)
         raise NotFound(f"no fact with id {', '.join(repr(m) for m in missing)}", id_suggestions(known, missing[0]))
     columns = [ViewColumn("id", "ID"), ViewColumn("topic", "Topic"), ViewColumn("text", "Fact", wide=True)]

@@ -41,7 +41,7 @@ def test_every_expected_answer_exists_and_holds_its_figure(store: Store) -> None
             continue
         texts = []
         for expected in case.expected:
-            (record,) = item_listing(store, None, [expected]).records()
+            (record,) = item_listing(store, [expected]).records()
             texts.append(f"{record['text']} {record.get('value')}")
         assert any(case.expected_text.casefold() in t.casefold() for t in texts), (case.query, case.expected_text, texts)
 
