@@ -51,8 +51,12 @@ class Only(StrEnum):
 
 
 def _session_for(ctx: typer.Context | None) -> Session:
-    facts = None
-    while ctx is not None and facts is None:
+    return _session(ctx, None)
+
+
+def _session(ctx: typer.Context | None, facts: str | None) -> Session:
+    """The store named by this command's --facts, else by one given before the command word, else the default."""
+    while facts is None and ctx is not None:
         facts = ctx.params.get("facts")
         ctx = ctx.parent
     return Session(facts)
@@ -178,13 +182,25 @@ def _silence_stdout() -> None:
 # --------------------------------------------------------------------------- the group
 
 
+def _facts_in(args: list[str]) -> str | None:
+    """A --facts value among a topic command's own arguments (`hamhung TOPIC --facts PATH`)."""
+    for position, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--facts" and position + 1 < len(args):
+            return args[position + 1]
+        if arg.startswith("--facts="):
+            return arg.partition("=")[2]
+    return None
+
+
 class HamhungGroup(TyperGroup):
     """Commands, plus every topic of the store as a command (`hamhung history`), plus "did you mean"."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in self.commands:
-            session = Session(ctx.params.get("facts"))
+            session = Session(ctx.params.get("facts") or _facts_in(args[1:]))
             try:
                 store = session.store
             except StoreError as error:
@@ -243,14 +259,16 @@ def overview(
     if ctx.invoked_subcommand is not None:
         return
     with reporting():
-        store = Session(facts).store
+        store = _session(ctx, facts).store
         from .overview import write_overview
 
         write_overview(store, sys.stdout, is_terminal(), use_color(color.value if color else None), terminal_width())
 
 
 @app.command()
-def topics(facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None) -> None:
+def topics(
+    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+) -> None:
     """List the topics with how many facts and tables each holds.
 
     Example:
@@ -261,10 +279,11 @@ def topics(facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOpt
         from .views import topics_listing
 
         out = Output(fmt, as_json, color, fields)
-        out.emit(topics_listing(Session(facts).store))
+        out.emit(topics_listing(_session(ctx, facts).store))
 
 
 def _show(
+    ctx: typer.Context,
     topic_name: str,
     facts: str | None,
     fmt: Format | None,
@@ -278,7 +297,7 @@ def _show(
     with reporting():
         from .views import facts_listing, require_topic, select_tables, topic_page
 
-        store = Session(facts).store
+        store = _session(ctx, facts).store
         out = Output(fmt, as_json, color, fields)
         topic = require_topic(store, topic_name)
         tables, others = select_tables(store, topic, source)
@@ -314,6 +333,7 @@ SourcesFlag = Annotated[bool, typer.Option("--sources", help="Add each fact's so
 
 @app.command()
 def show(
+    ctx: typer.Context,
     topic: Annotated[str, typer.Argument(help="A topic id, title or alias (see 'hamhung topics').", autocompletion=complete_topic)],
     facts: FactsOption = None,
     fmt: FormatOption = None,
@@ -333,11 +353,12 @@ def show(
 
       hamhung show history --sources
     """
-    _show(topic, facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources)
 
 
 @app.command()
 def climate(
+    ctx: typer.Context,
     facts: FactsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -359,11 +380,12 @@ def climate(
 
       hamhung climate --json | jq '.[] | select(.measure == "precipitation") | .year'
     """
-    _show("climate", facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources)
 
 
 @app.command()
 def districts(
+    ctx: typer.Context,
     facts: FactsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -378,11 +400,12 @@ def districts(
 
       hamhung districts --format csv
     """
-    _show("districts", facts, fmt, as_json, fields, color, None, only, with_sources)
+    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources)
 
 
 @app.command()
 def fact(
+    ctx: typer.Context,
     ids: Annotated[
         list[str], typer.Argument(metavar="ID…", help="Fact ids (from search or a topic), or TABLE.ROW / TABLE.ROW.MONTH.", autocompletion=complete_id)
     ],
@@ -403,7 +426,7 @@ def fact(
     with reporting():
         from .views import item_listing
 
-        session = Session(facts)
+        session = _session(ctx, facts)
         out = Output(fmt, as_json, color, fields)
         out.emit(item_listing(session.store, ids))
 
@@ -416,6 +439,7 @@ def _check_limit(value: int) -> int:
 
 @app.command()
 def search(
+    ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(metavar="QUERY…", help="Words to look for, in any spelling: vinalon, 흥남, 'relative humidity august'.")],
     facts: FactsOption = None,
     fmt: FormatOption = None,
@@ -448,7 +472,7 @@ def search(
         text = " ".join(query)
         if not text.strip():
             raise UsageError("the search query is empty")
-        session = Session(facts)
+        session = _session(ctx, facts)
         out = Output(fmt, as_json, color, fields)
         store = session.store
         topic_id = require_topic(store, topic) if topic else None
@@ -459,7 +483,9 @@ def search(
 
 
 @app.command()
-def sources(facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None) -> None:
+def sources(
+    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+) -> None:
     """List the sources: which part of which document, the reference it cites, and how many facts use it.
 
     Example:
@@ -470,11 +496,12 @@ def sources(facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOp
         from .views import sources_listing
 
         out = Output(fmt, as_json, color, fields)
-        out.emit(sources_listing(Session(facts).store))
+        out.emit(sources_listing(_session(ctx, facts).store))
 
 
 @app.command()
 def disputes(
+    ctx: typer.Context,
     facts: FactsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -491,7 +518,7 @@ def disputes(
     with reporting():
         from .views import disputes_listing, require_topic
 
-        store = Session(facts).store
+        store = _session(ctx, facts).store
         out = Output(fmt, as_json, color, fields)
         listing = disputes_listing(store, require_topic(store, topic) if topic else None)
         if not listing.rows:
@@ -501,6 +528,7 @@ def disputes(
 
 @app.command()
 def check(
+    ctx: typer.Context,
     path: Annotated[
         str | None, typer.Argument(metavar="[PATH]", help="The store to check (default: --facts, $HAMHUNG_FACTS or the bundled store).", show_default=False)
     ] = None,
@@ -515,7 +543,7 @@ def check(
       hamhung check my-notes.toml
     """
     with reporting():
-        session = Session(path or facts)
+        session = _session(ctx, path or facts)
         try:
             store = session.store
         except StoreError as error:

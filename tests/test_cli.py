@@ -250,3 +250,43 @@ def test_completion_of_topics_and_ids(mini: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("HAMHUNG_FACTS", str(mini))
     assert complete_topic(None, "cl") == ["climate"]  # type: ignore[arg-type]
     assert "climate-kma.humidity" in complete_id(None, "climate-kma.h")  # type: ignore[arg-type]
+
+
+OTHER_STORE = """schema = 1
+[store]
+name = "Elsewhere"
+[[topic]]
+id = "lighthouses"
+title = "Lighthouses"
+[[source]]
+id = "n"
+title = "Notes"
+publisher = "Me"
+seed = "-"
+part = "all"
+[[fact]]
+id = "lighthouses.north"
+topic = "lighthouses"
+text = "The north light flashes every ten seconds."
+sources = ["n"]
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--facts", "{store}", "topics"],
+        ["topics", "--facts", "{store}"],
+        ["--facts", "{store}", "lighthouses"],
+        ["lighthouses", "--facts", "{store}"],
+        ["lighthouses", "--facts={store}"],
+        ["--facts", "{store}", "search", "north", "light"],
+        ["--facts", "{store}", "fact", "lighthouses.north"],
+    ],
+)
+def test_facts_option_works_before_or_after_the_command(runner: CliRunner, tmp_path: Path, argv: list[str]) -> None:
+    store = tmp_path / "other.toml"
+    store.write_text(OTHER_STORE, encoding="utf-8")
+    result = runner.invoke(app, [a.replace("{store}", str(store)) for a in argv])
+    assert result.exit_code == 0, result.output
+    assert "lighthouse" in result.stdout and "climate" not in result.stdout
