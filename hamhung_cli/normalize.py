@@ -87,16 +87,24 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("%", " percent ").replace("°c", " celsius ").replace("°f", " fahrenheit ")
     text = text.translate(_MINUS).translate(_APOSTROPHES).translate(_SEPARATORS)
-    out = []
-    for char in text:
-        if char.isascii() or _HANGUL_FIRST <= ord(char) <= _HANGUL_LAST or ord(char) >= 0x3000:
-            out.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        out.append(_LATIN_EXTRA.get(base, base))
-    text = "".join(out)
+    if not text.isascii():
+        # Only letters between U+0080 and U+2FFF can carry diacritics; Hangul and Han lie above.
+        text = _ACCENTED.sub(_strip_accent, text)
     return _DIGIT_GROUPS.sub("", text)
+
+
+_ACCENTED = re.compile("[\u0080-\u2fff]")
+
+
+@lru_cache(maxsize=4096)
+def _base_letter(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _LATIN_EXTRA.get(base, base)
+
+
+def _strip_accent(match: re.Match[str]) -> str:
+    return _base_letter(match.group())
 
 
 _LATIN_EXTRA = {"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "œ": "oe", "ı": "i"}
@@ -184,6 +192,7 @@ def romanization_key(token: str) -> str:
     return _DOUBLED.sub(r"\1", key)
 
 
+@lru_cache(maxsize=65536)
 def term(token: str) -> str:
     """The form of a token that the index stores and the query looks up."""
     if is_hangul(token):
@@ -191,6 +200,7 @@ def term(token: str) -> str:
     return stem(token)
 
 
+@lru_cache(maxsize=16384)
 def folded_phrase(text: str) -> str:
     """A whole phrase reduced to its romanization keys: for exact name matches."""
     return " ".join(romanization_key(term(t)) for t in tokens(text))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalize import folded_phrase, romanization_key, term, tokens
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
@@ -88,9 +89,9 @@ class Result:
 class Index:
     documents: list[Document]
     postings: dict[str, dict[int, tuple[float, str, int]]]  # term → doc → (best field weight, its field, fields holding it)
-    keys: dict[str, set[str]]  # romanization key → terms with that key
+    keys: dict[str, frozenset[str]]  # romanization key → terms with that key
     doc_terms: list[int]  # number of distinct terms per document
-    phrases: dict[str, set[int]]  # folded alias/name phrase → documents
+    phrases: dict[str, frozenset[int]]  # folded alias/name phrase → documents
 
     @property
     def vocabulary(self) -> list[str]:
@@ -210,8 +211,10 @@ def _id_words(item_id: str) -> str:
     return item_id.partition(".")[2].replace("-", " ")
 
 
-def _terms(text: str) -> list[str]:
-    return [term(t) for t in tokens(text)]
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> tuple[str, ...]:
+    """The index terms of a text; cached because contexts (topic, table, the city's names) repeat on every document."""
+    return tuple(term(t) for t in tokens(text))
 
 
 def build_index(docs: list[Document]) -> Index:
@@ -243,7 +246,7 @@ def build_index(docs: list[Document]) -> Index:
     keys: dict[str, set[str]] = defaultdict(set)
     for word in postings:
         keys[romanization_key(word)].add(word)
-    return Index(docs, dict(postings), dict(keys), doc_terms, dict(phrases))
+    return Index(docs, dict(postings), {k: frozenset(v) for k, v in keys.items()}, doc_terms, {k: frozenset(v) for k, v in phrases.items()})
 
 
 def index_store(store: Store) -> Index:
@@ -318,7 +321,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
                     per_doc[number][position] = Match(word, indexed, field_name, how, similarity, score / similarity)
     total = sum(weights)
     phrase = folded_phrase(query)
-    exact_docs = index.phrases.get(phrase, set())
+    exact_docs = index.phrases.get(phrase, frozenset())
     results = []
     for number, matches in per_doc.items():
         doc = index.documents[number]

@@ -264,8 +264,8 @@ class Locator:
 # --------------------------------------------------------------------------- reading
 
 
-def read_text(path: Path) -> str:
-    """The store's text, or a StoreError saying plainly why it cannot be read."""
+def read_bytes(path: Path) -> bytes:
+    """The store's bytes, or a StoreError saying plainly why it cannot be read."""
     name = str(path)
     try:
         if path.is_dir():
@@ -273,13 +273,17 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_STORE_BYTES:
             raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise StoreError([Problem(name, None, "no such file")]) from None
     except PermissionError:
         raise StoreError([Problem(name, None, "permission denied")]) from None
     except OSError as error:
         raise StoreError([Problem(name, None, f"cannot read: {error.strerror or error}")]) from None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text with any BOM removed; invalid bytes are reported with their line and column."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -312,10 +316,12 @@ def parse(text: str, name: str) -> dict[str, Any]:
 
 def load(path: str | os.PathLike[str]) -> Store:
     """Read, parse and validate a store; StoreError lists every problem."""
-    file = Path(path)
-    text = read_text(file)
-    data = parse(text, str(path))
-    return Validator(str(path), text).build(data)
+    text = decode_text(read_bytes(Path(path)), str(path))
+    return validate(parse(text, str(path)), text, str(path))
+
+
+def validate(data: dict[str, Any], text: str, name: str) -> Store:
+    return Validator(name, text).build(data)
 
 
 # --------------------------------------------------------------------------- validating
