@@ -5,7 +5,7 @@ Never trusted blindly:
   edited store, a new release or another Python never reads a stale entry.
 - The payload carries its own SHA-256; a truncated or corrupted file fails the check and is rebuilt.
 - It is decoded with `marshal` (data only, nothing is executed, unlike pickle) into the project's own
-  dataclasses through an allow-list; anything unexpected is ignored and rebuilt.
+  record types through an allow-list; anything unexpected is ignored and rebuilt.
 - A cache directory or file that is a symlink, not owned by this user, or writable by others is not used.
 - Writes go to a temporary file that is renamed into place, so readers never see half a file; a read-only,
   full or missing cache directory just means no cache.
@@ -13,7 +13,6 @@ Never trusted blindly:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import marshal
 import os
@@ -65,16 +64,16 @@ def content_digest(data: bytes) -> str:
 # --------------------------------------------------------------------------- encoding
 
 
-_DATACLASS = "\x00dataclass"
+_RECORD = "\x00record"
 
 
 def _encode(value: Any) -> Any:
-    """Dataclasses become [marker, name, fields]; everything else is already something marshal stores."""
+    """Records (NamedTuples) become [marker, name, fields]; everything else is already something marshal stores."""
     if isinstance(value, search.Index):
         # The postings are plain dicts of tuples: stored as they are, not walked (they are most of the index).
-        return [_DATACLASS, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases]]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_DATACLASS, type(value).__name__, [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]]
+        return [_RECORD, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases]]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return [_RECORD, type(value).__name__, [_encode(v) for v in value]]
     if isinstance(value, tuple):
         return tuple(_encode(v) for v in value)
     if isinstance(value, list):
@@ -88,7 +87,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        if len(value) == 3 and value[0] == _DATACLASS:
+        if len(value) == 3 and value[0] == _RECORD:
             cls = _TYPES[value[1]]  # KeyError for anything not on the allow-list
             if cls is search.Index:
                 documents, postings, keys, doc_terms, phrases = value[2]

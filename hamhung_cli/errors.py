@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -10,8 +10,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a fact store, with where it is."""
 
     path: str
@@ -52,13 +51,12 @@ class UsageError(HamhungError):
         super().__init__(message)
 
 
-@dataclass
 class NotFound(HamhungError):
     """Nothing relevant was found; exit 1 with hints on stderr."""
 
-    message: str
-    suggestions: list[str] = field(default_factory=list)
-    exit_code: int = EXIT_NOT_FOUND
+    exit_code = EXIT_NOT_FOUND
 
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.message = message
+        self.suggestions = suggestions or []
+        super().__init__(message)

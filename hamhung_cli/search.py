@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .normalize import folded_phrase, romanization_key, term, tokens
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
@@ -51,8 +51,7 @@ STOP_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One searchable thing and the text a result shows for it."""
 
     id: str
@@ -62,8 +61,7 @@ class Document:
     fields: tuple[tuple[str, float, str], ...]
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
     """Why a document matched one query term: for --explain."""
 
     query_term: str
@@ -74,19 +72,17 @@ class Match:
     weight: float
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     document: Document
     score: float
-    matches: list[Match] = field(default_factory=list)
+    matches: list[Match]
 
     @property
     def percent(self) -> int:
         return min(100, round(self.score * 100))  # an exact name match scores above 1.0 internally
 
 
-@dataclass
-class Index:
+class Index(NamedTuple):
     documents: list[Document]
     postings: dict[str, dict[int, tuple[float, str, int]]]  # term → doc → (best field weight, its field, fields holding it)
     keys: dict[str, frozenset[str]]  # romanization key → terms with that key

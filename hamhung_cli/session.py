@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .search import Index
 from .store import Store, parse, read_bytes, resolve_store_path, validate
+
+if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command searches
+    from .search import Index
 
 
 class Session:
@@ -38,7 +41,7 @@ class Session:
     @cached_property
     def index(self) -> Index:
         from . import cache
-        from .search import index_store
+        from .search import Index, index_store
 
         cached = cache.read(self.digest, "index", Index)
         if cached is not None:

@@ -1,4 +1,4 @@
-"""Read and validate a TOML fact store into frozen dataclasses.
+"""Read and validate a TOML fact store into immutable records (NamedTuples: much cheaper to define at start-up than dataclasses).
 
 This is the only module that knows the schema (documented in README.md,
 "The fact store"). Validation collects every problem with its file:line, so
@@ -12,9 +12,8 @@ import math
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, StoreError
 
@@ -37,8 +36,7 @@ _CITATION = re.compile(r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$")
 # --------------------------------------------------------------------------- model
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     publisher: str
@@ -57,8 +55,7 @@ class Source:
         return f"{where}; citing {self.cites}" if self.cites else where
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A reference from a fact to a source, with the seed's note numbers if any."""
 
     source: str
@@ -68,16 +65,14 @@ class Citation:
         return self.source + self.notes
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     text: str
     sources: tuple[Citation, ...]
     value: float | int | str | None = None
     unit: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     id: str
     topic: str
     text: str
@@ -103,8 +98,7 @@ class Fact:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     title: str
     summary: str
@@ -112,15 +106,13 @@ class Topic:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     title: str
     unit: str | None = None
 
 
-@dataclass(frozen=True)
-class MonthlyRow:
+class MonthlyRow(NamedTuple):
     """One measure over the twelve months, as a source gives it."""
 
     id: str
@@ -135,8 +127,7 @@ class MonthlyRow:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class RecordRow:
+class RecordRow(NamedTuple):
     id: str
     cells: tuple[tuple[str, Any], ...]
     names: tuple[tuple[str, str], ...] = ()
@@ -149,8 +140,7 @@ class RecordRow:
         return dict(self.cells).get(key)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     id: str
     topic: str
     title: str
@@ -164,8 +154,7 @@ class Table:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Store:
+class Store(NamedTuple):
     path: str
     name: str
     summary: str

@@ -8,8 +8,7 @@ from drawing is what makes every format show the same records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import NotFound, UsageError
 from .normalize import folded_phrase
@@ -17,30 +16,37 @@ from .search import Index, Result, cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, Store, Table
 
 
-@dataclass(frozen=True)
-class ViewColumn:
+class ViewColumn(NamedTuple):
     key: str
     title: str
     numeric: bool = False
     wide: bool = False  # long text: let it wrap on a terminal
 
 
-@dataclass
 class Listing:
     """One set of records, the same in every output format."""
 
-    name: str
-    title: str
-    columns: list[ViewColumn]
-    rows: list[dict[str, Any]]
-    notes: list[str] = field(default_factory=list)
-    # For formats that nest (JSON), when a record is richer than a table row.
-    json_rows: list[dict[str, Any]] | None = None
-    # Months as rows for a terminal, when the records carry months as columns.
-    transposed: Listing | None = None
-    # On a terminal, draw these as cards (one block per record) instead of a table.
-    cards: list[dict[str, Any]] | None = None
-    card_fields: list[ViewColumn] | None = None
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        columns: list[ViewColumn],
+        rows: list[dict[str, Any]],
+        notes: list[str] | None = None,
+        json_rows: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes if notes is not None else []
+        # For formats that nest (JSON), when a record is richer than a table row.
+        self.json_rows = json_rows
+        # Months as rows for a terminal, when the records carry months as columns.
+        self.transposed: Listing | None = None
+        # On a terminal, draw these as cards (one block per record) instead of a table.
+        self.cards: list[dict[str, Any]] | None = None
+        self.card_fields: list[ViewColumn] | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return self.json_rows if self.json_rows is not None else self.rows
@@ -582,8 +588,7 @@ def tables_listing(store: Store, tables: list[Table]) -> Listing:
     return Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
 
 
-@dataclass
-class TopicPage:
+class TopicPage(NamedTuple):
     """Everything `hamhung TOPIC` shows on a terminal."""
 
     title: str

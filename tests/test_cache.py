@@ -77,7 +77,7 @@ def test_tampered_payload_with_a_matching_checksum_cannot_smuggle_types(store_co
     session = Session(store_copy)
     path = cache.entry_path(session.digest, "store")
     assert path is not None
-    payload = marshal.dumps(["\x00dataclass", "Popen", [["rm", "-rf", "/"]]])
+    payload = marshal.dumps(["\x00record", "Popen", [["rm", "-rf", "/"]]])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(cache.MAGIC + hashlib.sha256(payload).digest() + payload)
     os.chmod(path, 0o600)
