@@ -1,5 +1,5 @@
 """`python -m hamhung_cli`."""
 
-from .cli import main
+from .fast import main
 
 main()

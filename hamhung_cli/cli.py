@@ -3,25 +3,23 @@
 No logic lives here. Every command reads the store through a Session, asks
 views.py for a Listing and hands it to render.py; every error the core
 raises becomes one line on stderr and exit code 1 (nothing found) or 2
-(usage or data error), inside `reporting()`.
+(usage or data error), inside `commands.guarded()`. The common forms of each
+command are also parsed by fast.py without importing Typer; both call commands.py.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .errors import EXIT_NOT_FOUND, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
+from . import __version__, commands
+from .errors import EXIT_USAGE, HamhungError, StoreError
 from .session import Session
-from .terminal import default_format, degrade_streams, is_terminal, terminal_width, use_color
+from .terminal import degrade_streams, is_terminal
 
 EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
 
@@ -51,15 +49,7 @@ class Only(StrEnum):
 
 
 def _session_for(ctx: typer.Context | None) -> Session:
-    return _session(ctx, None)
-
-
-def _session(ctx: typer.Context | None, facts: str | None) -> Session:
-    """The store named by this command's --facts, else by one given before the command word, else the default."""
-    while facts is None and ctx is not None:
-        facts = ctx.params.get("facts")
-        ctx = ctx.parent
-    return Session(facts)
+    return Session(_facts(ctx, None))
 
 
 def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -104,79 +94,26 @@ ColorOption = Annotated[
 ]
 
 
-class Output:
-    """How this run prints: format, colour, width and field selection."""
-
-    def __init__(self, fmt: Format | None, as_json: bool, color: Color | None, fields: str | None) -> None:
-        if as_json and fmt not in (None, Format.json):
-            raise UsageError("--json and --format cannot both be given")
-        self.format = "json" if as_json else (fmt.value if fmt else default_format())
-        self.color = use_color(color.value if color else None) and self.format == "table"
-        self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
-        if fields is not None and not self.fields:
-            raise UsageError("--fields needs at least one field name")
-
-    @property
-    def is_table(self) -> bool:
-        return self.format == "table"
-
-    def emit(self, listing: Any) -> None:
-        from .render import render, select_fields
-
-        if self.fields == ["help"]:
-            known = sorted({c.key for c in listing.columns} | {k for r in listing.records() for k in r})
-            sys.stdout.write("\n".join(known) + "\n")
-            return
-        if self.fields:
-            listing = select_fields(listing, self.fields)
-        render(listing, self.format, sys.stdout, self.color, terminal_width())
+def _inherited(ctx: typer.Context | None, name: str, value: Any) -> Any:
+    """This command's option, else the same option given before the command word (`hamhung --facts P topics`)."""
+    while value is None and ctx is not None:
+        value = ctx.params.get(name)
+        ctx = ctx.parent
+    return value
 
 
-@contextmanager
-def reporting() -> Iterator[None]:
-    """Turn the core's errors into one stderr line and an exit code; flush so write errors surface here."""
-    try:
-        yield
-        sys.stdout.flush()
-    except NotFound as error:
-        _say(f"hamhung: {error}")
-        if error.suggestions:
-            _say(f"hamhung: did you mean: {', '.join(error.suggestions)}?")
-        raise typer.Exit(EXIT_NOT_FOUND) from None
-    except UsageError as error:
-        _say(f"hamhung: error: {error}")
-        if error.suggestions:
-            _say(f"hamhung: did you mean: {', '.join(error.suggestions)}?")
-        raise typer.Exit(EXIT_USAGE) from None
-    except HamhungError as error:
-        _say(f"hamhung: error: {error}")
-        raise typer.Exit(error.exit_code) from None
-    except BrokenPipeError:
-        _silence_stdout()
-        raise typer.Exit(0) from None
-    except OSError as error:
-        _silence_stdout()
-        _say(f"hamhung: error: cannot write output: {error.strerror or error}")
-        raise typer.Exit(EXIT_USAGE) from None
+def _facts(ctx: typer.Context | None, facts: str | None) -> str | None:
+    return _inherited(ctx, "facts", facts)
 
 
-def _say(message: str) -> None:
-    from .render import inert
-
-    try:
-        sys.stderr.write(inert(message) + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+def _exit(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
 
 
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the exit-time flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+def _value(choice: StrEnum | str | None) -> str | None:
+    """A choice as plain text (Typer hands over an enum member, or a string for a group option)."""
+    return None if choice is None else str(choice)
 
 
 # --------------------------------------------------------------------------- the group
@@ -204,7 +141,7 @@ class HamhungGroup(TyperGroup):
             try:
                 store = session.store
             except StoreError as error:
-                _say(f"hamhung: error: {error}")
+                commands.say(f"hamhung: error: {error}")
                 ctx.exit(EXIT_USAGE)
             from .views import find_topic, topic_suggestions
 
@@ -213,10 +150,10 @@ class HamhungGroup(TyperGroup):
                 return "show", self.commands["show"], [topic, *args[1:]]
             visible = [c for c, cmd in self.commands.items() if not cmd.hidden]
             suggestions = topic_suggestions(store, name, visible)
-            _say(f"hamhung: error: no command or topic '{name}'")
+            commands.say(f"hamhung: error: no command or topic '{name}'")
             if suggestions:
-                _say(f"hamhung: did you mean: {', '.join(suggestions)}?")
-            _say("hamhung: see 'hamhung --help' for commands and 'hamhung topics' for topics")
+                commands.say(f"hamhung: did you mean: {', '.join(suggestions)}?")
+            commands.say("hamhung: see 'hamhung --help' for commands and 'hamhung topics' for topics")
             ctx.exit(EXIT_USAGE)
         return super().resolve_command(ctx, args)
 
@@ -258,11 +195,7 @@ def overview(
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is not None:
         return
-    with reporting():
-        store = _session(ctx, facts).store
-        from .overview import write_overview
-
-        write_overview(store, sys.stdout, is_terminal(), use_color(color.value if color else None), terminal_width())
+    _exit(commands.overview(_facts(ctx, facts), _value(_inherited(ctx, "color", color))))
 
 
 @app.command()
@@ -275,11 +208,7 @@ def topics(
 
       hamhung topics --format csv
     """
-    with reporting():
-        from .views import topics_listing
-
-        out = Output(fmt, as_json, color, fields)
-        out.emit(topics_listing(_session(ctx, facts).store))
+    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
 
 
 def _show(
@@ -294,27 +223,9 @@ def _show(
     only: Only | None,
     with_sources: bool,
 ) -> None:
-    with reporting():
-        from .views import facts_listing, require_topic, select_tables, topic_page
-
-        store = _session(ctx, facts).store
-        out = Output(fmt, as_json, color, fields)
-        topic = require_topic(store, topic_name)
-        tables, others = select_tables(store, topic, source)
-        topic_facts = store.facts_in(topic)
-        if out.is_table and not out.fields:
-            from .overview import write_topic_page
-
-            write_topic_page(
-                store, topic_page(store, topic, tables, others, only.value if only else None, with_sources), sys.stdout, out.color, terminal_width()
-            )
-            return
-        if tables and only != Only.facts:
-            from .views import tables_listing
-
-            out.emit(tables_listing(store, tables))
-        else:
-            out.emit(facts_listing(store, topic_facts, store.topics[topic].title, with_sources))
+    _exit(
+        commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), source, _value(only), with_sources)
+    )
 
 
 SourceOption = Annotated[
@@ -423,18 +334,13 @@ def fact(
 
       hamhung fact climate-kma.humidity.aug
     """
-    with reporting():
-        from .views import item_listing
-
-        session = _session(ctx, facts)
-        out = Output(fmt, as_json, color, fields)
-        out.emit(item_listing(session.store, ids))
+    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
 
 
 def _check_limit(value: int) -> int:
     if value < 1:
         raise typer.BadParameter("must be at least 1")
-    return min(value, 10_000)
+    return min(value, commands.MAX_LIMIT)
 
 
 @app.command()
@@ -465,21 +371,9 @@ def search(
 
       hamhung search "sister city" --json | jq -r '.[0].text'
     """
-    with reporting():
-        from .search import search as run_search
-        from .views import no_results, require_topic, search_listing
-
-        text = " ".join(query)
-        if not text.strip():
-            raise UsageError("the search query is empty")
-        session = _session(ctx, facts)
-        out = Output(fmt, as_json, color, fields)
-        store = session.store
-        topic_id = require_topic(store, topic) if topic else None
-        results = run_search(session.index, text, limit=limit, topic=topic_id)
-        if not results:
-            raise no_results(store, session.index, text)
-        out.emit(search_listing(store, results, explain, with_sources))
+    _exit(
+        commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), limit, topic, explain, with_sources)
+    )
 
 
 @app.command()
@@ -492,11 +386,7 @@ def sources(
 
       hamhung sources --json | jq '.[] | select(.facts > 10) | .id'
     """
-    with reporting():
-        from .views import sources_listing
-
-        out = Output(fmt, as_json, color, fields)
-        out.emit(sources_listing(_session(ctx, facts).store))
+    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
 
 
 @app.command()
@@ -515,15 +405,7 @@ def disputes(
 
       hamhung disputes --topic climate
     """
-    with reporting():
-        from .views import disputes_listing, require_topic
-
-        store = _session(ctx, facts).store
-        out = Output(fmt, as_json, color, fields)
-        listing = disputes_listing(store, require_topic(store, topic) if topic else None)
-        if not listing.rows:
-            raise NotFound("no disputed facts" + (f" in topic '{topic}'" if topic else ""))
-        out.emit(listing)
+    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), topic))
 
 
 @app.command()
@@ -542,22 +424,7 @@ def check(
 
       hamhung check my-notes.toml
     """
-    with reporting():
-        session = _session(ctx, path or facts)
-        try:
-            store = session.store
-        except StoreError as error:
-            for problem in error.problems:
-                sys.stdout.write(f"{problem}\n")
-            sys.stdout.flush()
-            _say(f"hamhung: {len(error.problems)} problem(s) in {session.path}")
-            raise typer.Exit(EXIT_USAGE) from None
-        rows = sum(len(t.rows) for t in store.tables.values())
-        disputed = sum(f.disputed for f in store.facts.values())
-        sys.stdout.write(
-            f"{session.path}: ok — {len(store.facts)} facts ({disputed} disputed), {len(store.tables)} tables ({rows} rows), "
-            f"{len(store.topics)} topics, {len(store.sources)} sources\n"
-        )
+    _exit(commands.check(path or _facts(ctx, facts)))
 
 
 def main() -> None:

@@ -12,8 +12,6 @@ nothing in the store count against every document, which is what lets
 Pure functions and data: no I/O, no printing.
 """
 
-from __future__ import annotations
-
 import math
 from collections import defaultdict
 from functools import lru_cache

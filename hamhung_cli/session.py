@@ -12,6 +12,10 @@ if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command 
     from .search import Index
 
 
+# Stores loaded in this process, so the fast path's topic lookup and the command share one load.
+_LOADED: dict[tuple[str, int, int], Store] = {}
+
+
 class Session:
     def __init__(self, facts: str | Path | None = None) -> None:
         self.path = resolve_store_path(str(facts) if facts else None)
@@ -30,13 +34,25 @@ class Session:
     def store(self) -> Store:
         from . import cache
 
+        stamp = self._stamp()
+        if stamp is not None and stamp in _LOADED:
+            return _LOADED[stamp]
         cached = cache.read(self.digest, "store", Store)
-        if cached is not None and cached.path == str(self.path):
-            return cached
-        text = _decode_text(self._data, self.path)
-        built = validate(parse(text, str(self.path)), text, str(self.path))
-        cache.write(self.digest, "store", built)
-        return built
+        if cached is None or cached.path != str(self.path):
+            text = _decode_text(self._data, self.path)
+            cached = validate(parse(text, str(self.path)), text, str(self.path))
+            cache.write(self.digest, "store", cached)
+        if stamp is not None:
+            _LOADED[stamp] = cached
+        return cached
+
+    def _stamp(self) -> tuple[str, int, int] | None:
+        """Path, size and modification time: enough to reuse a store already loaded in this process."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return (str(self.path), info.st_size, info.st_mtime_ns)
 
     @cached_property
     def index(self) -> Index:

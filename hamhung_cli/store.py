@@ -6,7 +6,8 @@ This is the only module that knows the schema (documented in README.md,
 store with one precise line.
 """
 
-from __future__ import annotations
+# NamedTuple records below: no `from __future__ import annotations`, since typing compiles
+# every string annotation of a NamedTuple at import (~35 ms for this module).
 
 import math
 import os

@@ -6,8 +6,6 @@ which keys the tabular formats show and in what order. Keeping this apart
 from drawing is what makes every format show the same records.
 """
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 from .errors import NotFound, UsageError

@@ -1,0 +1,109 @@
+"""The fast entry path (no Typer) against the full Typer app: same bytes, same exit codes, fewer imports."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hamhung_cli import fast
+from hamhung_cli.cli import app
+
+from .conftest import clean_env
+
+FORMS = [
+    [],
+    ["climate"],
+    ["climate", "--json"],
+    ["climate", "--source", "both", "-f", "csv"],
+    ["climate", "--format", "TABLE"],
+    ["climate", "--only", "facts", "--sources"],
+    ["districts", "--format", "markdown"],
+    ["history"],
+    ["weather", "--json"],
+    ["show", "economy", "--fields", "id,text"],
+    ["topics", "--format=tsv"],
+    ["sources", "--json"],
+    ["disputes", "-t", "climate"],
+    ["fact", "economy.vinalon", "climate-kma.humidity.aug"],
+    ["fact", "economy.vinalom"],
+    ["search", "vinalon"],
+    ["search", "relative", "humidity", "august", "--json", "--explain"],
+    ["search", "vinalon", "-n", "2", "--sources", "--color", "always", "-f", "table"],
+    ["search", "Eiffel", "Tower"],
+    ["search", "humidity", "--topic", "nowhere"],
+    ["--color", "never", "topics", "-f", "table"],
+    ["check"],
+]
+
+
+def via_fast(argv: list[str]) -> tuple[int, str, str] | None:
+    plan = fast.parse(argv)
+    if plan is None:
+        return None
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = fast.run(plan)
+    if code is None:
+        return None
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("argv", FORMS, ids=lambda a: " ".join(a) or "(overview)")
+def test_fast_and_full_paths_print_the_same_bytes(argv: list[str], mini: Path) -> None:
+    argv = [*argv, "--facts", str(mini)] if argv else ["--facts", str(mini)]
+    fast_result = via_fast(argv)
+    assert fast_result is not None, f"{argv} should take the fast path"
+    full = CliRunner().invoke(app, argv)
+    assert (fast_result[0], fast_result[1], fast_result[2]) == (full.exit_code, full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["climate", "--help"],
+        ["--version"],
+        ["search"],
+        ["search", "x", "--limit", "0"],
+        ["search", "x", "--limit", "many"],
+        ["climate", "--format", "yaml"],
+        ["climate", "--bogus"],
+        ["climate", "extra"],
+        ["-fjson", "topics"],
+        ["topics", "--json=yes"],
+        ["search", "--", "-3.4"],
+        ["nosuchthing"],
+    ],
+)
+def test_unusual_forms_go_to_typer(argv: list[str], mini: Path) -> None:
+    plan = fast.parse(argv)
+    assert plan is None or fast.run(plan._replace(options={**plan.options, "facts": str(mini)})) is None
+
+
+def test_a_pipe_never_imports_typer_rich_or_rapidfuzz_for_a_table_of_data() -> None:
+    probe = (
+        "import sys; sys.argv = ['hamhung', 'climate']\n"
+        "from hamhung_cli.fast import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('typer', 'rich', 'rapidfuzz', 'click') if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+    assert result.stdout.startswith("climate-kma\tmean-max\t")
+
+
+def test_search_in_a_pipe_imports_rapidfuzz_but_not_typer_or_rich() -> None:
+    probe = (
+        "import sys; sys.argv = ['hamhung', 'search', 'hamhng']\n"
+        "from hamhung_cli.fast import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('typer', 'rich', 'rapidfuzz') if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "['rapidfuzz']", result.stderr
