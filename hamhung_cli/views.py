@@ -193,6 +193,11 @@ def records_listing(store: Store, table: Table) -> Listing:
     for column in table.columns:
         title = f"{column.title} ({column.unit})" if column.unit else column.title
         columns.append(ViewColumn(column.key, title, numeric=column.key in numeric, wide=column.key in ("note", "notes", "description", "role")))
+    # Revised Romanization alongside the table's own name columns, when rows carry it (McCune–Reischauer
+    # is usually the name column itself): people search and write in either.
+    has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") for r in table.rows) and "rr" not in {c.key for c in table.columns}
+    if has_rr:
+        columns.insert(2, ViewColumn("rr", "Revised Romanization"))
     has_notes = any(isinstance(r, RecordRow) and r.note for r in table.rows)
     if has_notes:
         columns.append(ViewColumn("note", "Note", wide=True))
@@ -202,6 +207,8 @@ def records_listing(store: Store, table: Table) -> Listing:
         assert isinstance(row, RecordRow)
         record: dict[str, Any] = {"id": row.id}
         record.update({c.key: row.get(c.key) for c in table.columns})
+        if has_rr:
+            record["rr"] = dict(row.names).get("rr")
         if has_notes:
             record["note"] = row.note
         rows.append(record)

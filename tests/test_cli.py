@@ -290,3 +290,11 @@ def test_facts_option_works_before_or_after_the_command(runner: CliRunner, tmp_p
     result = runner.invoke(app, [a.replace("{store}", str(store)) for a in argv])
     assert result.exit_code == 0, result.output
     assert "lighthouse" in result.stdout and "climate" not in result.stdout
+
+
+def test_districts_show_every_romanization(runner: CliRunner, bundled: Path) -> None:
+    result = runner.invoke(app, ["districts", "--format", "tsv", "--facts", str(bundled)])
+    header, *rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 7 and "rr" in header and "hangul" in header
+    hungnam = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == "hungnam")
+    assert (hungnam["rr"], hungnam["hangul"]) == ("Heungnam-guyeok", "흥남구역")
