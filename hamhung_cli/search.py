@@ -316,6 +316,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     total = sum(weights)
     phrase = folded_phrase(query)
     exact_docs = index.phrases.get(phrase, frozenset())
+    near_docs = _near_name(index, phrase) if not exact_docs else frozenset()
     results = []
     for number, matches in per_doc.items():
         doc = index.documents[number]
@@ -329,10 +330,24 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         score = coverage * (0.85 + 0.15 * precision)
         if number in exact_docs:
             score += 1.0  # the whole query is this thing's name; coverage still orders several such
+        elif number in near_docs:
+            score += 0.9  # the whole query is this thing's name with a typo ("hamhng")
         if score >= min_score:
             results.append(Result(doc, score, [matches[p] for p in sorted(matches)]))
     results.sort(key=lambda r: (-r.score, _KIND_ORDER.get(r.document.kind, 9), r.document.id))
     return results[: max(limit, 0)]
+
+
+def _near_name(index: Index, phrase: str) -> frozenset[int]:
+    """Documents one of whose names is the whole query give or take a typo or two (scaled like single words)."""
+    edits = max_edits(phrase.replace(" ", ""))
+    if not edits or " " in phrase:
+        return frozenset()
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    found = process.extract(phrase, list(index.phrases), scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
+    return frozenset(number for name, _, _ in found if name[:1] == phrase[:1] for number in index.phrases[name])
 
 
 _KIND_ORDER = {"fact": 0, "row": 1, "table": 2, "cell": 3}

@@ -86,24 +86,20 @@ def test_unusual_forms_go_to_typer(argv: list[str], mini: Path) -> None:
     assert plan is None or fast.run(plan._replace(options={**plan.options, "facts": str(mini)})) is None
 
 
-def test_a_pipe_never_imports_typer_rich_or_rapidfuzz_for_a_table_of_data() -> None:
+@pytest.mark.parametrize(
+    ("argv", "imported", "first_line"),
+    [
+        (["climate"], [], "climate-kma\tmean-max\t"),  # data into a pipe: no CLI framework, no Rich, no fuzzy matching
+        (["search", "hamhng"], ["rapidfuzz"], "100\toverview\t"),  # a typo needs rapidfuzz, still neither Typer nor Rich
+    ],
+)
+def test_a_pipe_imports_only_what_the_command_needs(argv: list[str], imported: list[str], first_line: str) -> None:
     probe = (
-        "import sys; sys.argv = ['hamhung', 'climate']\n"
+        f"import sys; sys.argv = ['hamhung', *{argv!r}]\n"
         "from hamhung_cli.fast import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('typer', 'rich', 'rapidfuzz', 'click') if m in sys.modules), file=sys.stderr)"
+        "print(sorted(m for m in ('typer', 'click', 'rich', 'rapidfuzz') if m in sys.modules), file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60)
-    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
-    assert result.stdout.startswith("climate-kma\tmean-max\t")
-
-
-def test_search_in_a_pipe_imports_rapidfuzz_but_not_typer_or_rich() -> None:
-    probe = (
-        "import sys; sys.argv = ['hamhung', 'search', 'hamhng']\n"
-        "from hamhung_cli.fast import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('typer', 'rich', 'rapidfuzz') if m in sys.modules), file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60)
-    assert result.stderr.strip().splitlines()[-1] == "['rapidfuzz']", result.stderr
+    assert result.stderr.strip().splitlines()[-1] == repr(imported), result.stderr
+    assert result.stdout.startswith(first_line)
