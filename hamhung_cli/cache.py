@@ -24,7 +24,7 @@ from typing import Any
 
 from . import search, store
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"HAMHUNG-CACHE\n"
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 
@@ -71,7 +71,7 @@ def _encode(value: Any) -> Any:
     """Records (NamedTuples) become [marker, name, fields]; everything else is already something marshal stores."""
     if isinstance(value, search.Index):
         # The postings are plain dicts of tuples: stored as they are, not walked (they are most of the index).
-        return [_RECORD, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases]]
+        return [_RECORD, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases, value.subject]]
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return [_RECORD, type(value).__name__, [_encode(v) for v in value]]
     if isinstance(value, tuple):
@@ -90,8 +90,8 @@ def _decode(value: Any) -> Any:
         if len(value) == 3 and value[0] == _RECORD:
             cls = _TYPES[value[1]]  # KeyError for anything not on the allow-list
             if cls is search.Index:
-                documents, postings, keys, doc_terms, phrases = value[2]
-                return search.Index(_decode(documents), postings, keys, doc_terms, phrases)
+                documents, postings, keys, doc_terms, phrases, subject = value[2]
+                return search.Index(_decode(documents), postings, keys, doc_terms, phrases, subject)
             return cls(*(_decode(v) for v in value[2]))
         return [_decode(v) for v in value]
     if isinstance(value, tuple):

@@ -86,13 +86,16 @@ class Index(NamedTuple):
     keys: dict[str, frozenset[str]]  # romanization key → terms with that key
     doc_terms: list[int]  # number of distinct terms per document
     phrases: dict[str, frozenset[int]]  # folded alias/name phrase → documents
+    # The store's own subject ("Hamhŭng" and its names) is implicitly in every document. Its terms are kept
+    # once here instead of in every document's postings, which roughly halved the index of a large store.
+    subject: frozenset[str] = frozenset()
 
     @property
     def vocabulary(self) -> list[str]:
-        return list(self.postings)
+        return [*self.postings, *(w for w in self.subject if w not in self.postings)]
 
     def idf(self, indexed: str) -> float:
-        count = len(self.postings.get(indexed, ()))
+        count = len(self.documents) if indexed in self.subject else len(self.postings.get(indexed, ()))
         return math.log(1 + len(self.documents) / max(count, 1))
 
 
@@ -140,7 +143,6 @@ def fact_text(fact: Fact) -> str:
 
 def documents(store: Store) -> list[Document]:
     """Every fact, table, table row and monthly cell as a searchable document."""
-    subject = " ".join((store.name, *store.aliases, *(n for _, n in store.names)))
     docs: list[Document] = []
     for fact in store.facts.values():
         topic = store.topics[fact.topic]
@@ -152,7 +154,6 @@ def documents(store: Store) -> list[Document]:
             ("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)),
             ("note", W_NOTE, fact.note or ""),
             ("topic", W_CONTEXT, " ".join((topic.title, topic.id, *topic.aliases))),
-            (SUBJECT_FIELD, W_CONTEXT, subject),
         ]
         docs.append(Document(fact.id, "fact", fact.topic, fact_text(fact), tuple(f for f in fields if f[2])))
     for table in store.tables.values():
@@ -163,16 +164,13 @@ def documents(store: Store) -> list[Document]:
             ("title", W_LABEL, f"{table.title} {table.period or ''}"),
             ("note", W_NOTE, table.note or ""),
             ("topic", W_CONTEXT, context),
-            (SUBJECT_FIELD, W_CONTEXT, subject),
         )
         docs.append(Document(table.id, "table", table.topic, f"{table.title}" + (f" ({table.period})" if table.period else ""), table_fields))
         table_context = ("table", W_CONTEXT, " ; ".join((table.title, *table.aliases, context)))
         for row in table.rows:
             if isinstance(row, MonthlyRow):
                 label = ("label", W_LABEL, " ; ".join((row.label, *row.aliases, row.unit)))
-                docs.append(
-                    Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), (label, table_context, (SUBJECT_FIELD, W_CONTEXT, subject)))
-                )
+                docs.append(Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), (label, table_context)))
                 for month in range(13 if row.year is not None else 12):
                     month_names = f"{MONTH_NAMES[month]} {MONTHS[month]}" if month < 12 else "year annual yearly"
                     value = row.values[month] if month < 12 else row.year
@@ -181,7 +179,6 @@ def documents(store: Store) -> list[Document]:
                         ("month", W_NAME if month < 12 else W_LABEL, month_names),
                         ("value", W_TEXT, format_number(value)),  # type: ignore[arg-type]
                         table_context,
-                        (SUBJECT_FIELD, W_CONTEXT, subject),
                     )
                     month_id = MONTHS[month] if month < 12 else "year"
                     docs.append(Document(f"{table.id}.{row.id}.{month_id}", "cell", table.topic, cell_text(table, row, month), cell_fields))
@@ -194,7 +191,6 @@ def documents(store: Store) -> list[Document]:
                     ("cells", W_NAME, cells),
                     ("note", W_TEXT, row.note or ""),
                     table_context,
-                    (SUBJECT_FIELD, W_CONTEXT, subject),
                 )
                 docs.append(Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), tuple(f for f in row_fields if f[2])))
     return docs
@@ -211,26 +207,30 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(term(t) for t in tokens(text))
 
 
-def build_index(docs: list[Document]) -> Index:
+def _words_and_compounds(text: str) -> tuple[str, ...]:
+    words = _terms(text)
+    # Adjacent pairs run together too, so "sistercity" and "hamhungsi" meet.
+    compounds = [a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha()]
+    return tuple(dict.fromkeys((*words, *compounds)))
+
+
+def build_index(docs: list[Document], subject_text: str = "") -> Index:
+    subject = frozenset(_words_and_compounds(subject_text))
     postings: dict[str, dict[int, tuple[float, str, int]]] = defaultdict(dict)
     phrases: dict[str, set[int]] = defaultdict(set)
     doc_terms = []
     for number, doc in enumerate(docs):
         seen: set[str] = set()
         for name, weight, text in doc.fields:
-            words = _terms(text)
-            # Adjacent pairs run together too, so "sistercity" and "hamhungsi" meet.
-            compounds = [a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha()]
-            for word in dict.fromkeys((*words, *compounds)):
+            for word in _words_and_compounds(text):
                 previous = postings[word].get(number)
                 if previous is None:
-                    postings[word][number] = (weight, name, 1)
+                    postings[word][number] = (weight, name, 2 if word in subject else 1)
                 elif previous[0] < weight:
                     postings[word][number] = (weight, name, previous[2] + 1)
                 else:
                     postings[word][number] = (previous[0], previous[1], previous[2] + 1)
-                if name != SUBJECT_FIELD:
-                    seen.add(word)
+                seen.add(word)
             if name in ("alias", "title", "cells") or (name == "label" and doc.kind == "row"):
                 for phrase in text.split(";"):
                     folded = folded_phrase(phrase)
@@ -238,13 +238,13 @@ def build_index(docs: list[Document]) -> Index:
                         phrases[folded].add(number)
         doc_terms.append(len(seen))
     keys: dict[str, set[str]] = defaultdict(set)
-    for word in postings:
+    for word in (*postings, *subject):
         keys[romanization_key(word)].add(word)
-    return Index(docs, dict(postings), {k: frozenset(v) for k, v in keys.items()}, doc_terms, {k: frozenset(v) for k, v in phrases.items()})
+    return Index(docs, dict(postings), {k: frozenset(v) for k, v in keys.items()}, doc_terms, {k: frozenset(v) for k, v in phrases.items()}, subject)
 
 
 def index_store(store: Store) -> Index:
-    return build_index(documents(store))
+    return build_index(documents(store), " ".join((store.name, *store.aliases, *(n for _, n in store.names))))
 
 
 # --------------------------------------------------------------------------- querying
@@ -268,7 +268,7 @@ def query_terms(query: str) -> list[str]:
 def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     """Indexed terms close to a query term, with their similarity and how they matched."""
     found: dict[str, tuple[float, str]] = {}
-    if word in index.postings:
+    if word in index.postings or word in index.subject:
         found[word] = (SIM_EXACT, "exact")
     for other in index.keys.get(romanization_key(word), ()):
         found.setdefault(other, (SIM_KEY, "romanization"))
@@ -295,6 +295,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     if not words:
         return []
     per_doc: dict[int, dict[int, Match]] = defaultdict(dict)
+    subject_terms: list[tuple[int, str, tuple[float, str, str]]] = []
     weights = []
     max_idf = math.log(1 + len(index.documents))
     for position, word in enumerate(words):
@@ -306,13 +307,23 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         # enough that "Eiffel Tower" finds nothing, not so much that one odd verb sinks a good answer.
         weight = index.idf(best[0]) if best else max_idf * UNKNOWN_WORD_WEIGHT
         weights.append(weight)
+        implicit = [(similarity, indexed, how) for indexed, (similarity, how) in candidates.items() if indexed in index.subject]
+        if implicit:
+            subject_terms.append((position, word, max(implicit)))
         for indexed, (similarity, how) in candidates.items():
-            for number, (field_weight, field_name, fields) in index.postings[indexed].items():
+            for number, (field_weight, field_name, fields) in index.postings.get(indexed, {}).items():
                 # A word found in several fields (name and text, say) counts a little more: it is what the thing is about.
                 score = similarity * field_weight * (1 + MULTI_FIELD_BONUS * min(fields - 1, 2))
                 best = per_doc[number].get(position)
                 if best is None or best.similarity * best.weight < score:
                     per_doc[number][position] = Match(word, indexed, field_name, how, similarity, score / similarity)
+    # The subject's words are in every document: they match wherever nothing better matched them.
+    # (A document that matched nothing else could never reach the cut-off on them alone.)
+    for position, word, (similarity, indexed, how) in subject_terms:
+        for matches in per_doc.values():
+            best = matches.get(position)
+            if best is None or best.similarity * best.weight < similarity * W_CONTEXT:
+                matches[position] = Match(word, indexed, SUBJECT_FIELD, how, similarity, W_CONTEXT)
     total = sum(weights)
     phrase = folded_phrase(query)
     exact_docs = index.phrases.get(phrase, frozenset())
