@@ -24,7 +24,7 @@ from typing import Any
 
 from . import search, store
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"HAMHUNG-CACHE\n"
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 
@@ -70,8 +70,8 @@ _RECORD = "\x00record"
 def _encode(value: Any) -> Any:
     """Records (NamedTuples) become [marker, name, fields]; everything else is already something marshal stores."""
     if isinstance(value, search.Index):
-        # The postings are plain dicts of tuples: stored as they are, not walked (they are most of the index).
-        return [_RECORD, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases, value.subject]]
+        # The postings are a dict of bytes: stored as they are, not walked (they are most of the index).
+        return [_RECORD, "Index", [_encode(value.documents), value.postings, value.keys, value.doc_terms, value.phrases, value.subject, value.field_table]]
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return [_RECORD, type(value).__name__, [_encode(v) for v in value]]
     if isinstance(value, tuple):
@@ -85,13 +85,21 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache {type(value).__name__}")
 
 
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise ValueError("unexpected index layout in cache")
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
         if len(value) == 3 and value[0] == _RECORD:
             cls = _TYPES[value[1]]  # KeyError for anything not on the allow-list
             if cls is search.Index:
-                documents, postings, keys, doc_terms, phrases, subject = value[2]
-                return search.Index(_decode(documents), postings, keys, doc_terms, phrases, subject)
+                documents, postings, keys, doc_terms, phrases, subject, field_table = value[2]
+                _expect(isinstance(postings, dict) and all(type(v) is bytes and len(v) % 5 == 0 for v in postings.values()))
+                _expect(isinstance(keys, dict) and isinstance(phrases, dict) and isinstance(doc_terms, list) and isinstance(subject, frozenset))
+                _expect(isinstance(field_table, tuple) and all(isinstance(f, tuple) and len(f) == 2 for f in field_table))
+                return search.Index(_decode(documents), postings, keys, doc_terms, phrases, subject, field_table)
             return cls(*(_decode(v) for v in value[2]))
         return [_decode(v) for v in value]
     if isinstance(value, tuple):

@@ -13,7 +13,9 @@ Pure functions and data: no I/O, no printing.
 """
 
 import math
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -37,6 +39,7 @@ MULTI_FIELD_BONUS = 0.04
 UNKNOWN_WORD_WEIGHT = 0.5
 MIN_SCORE = 0.65
 SUBJECT_FIELD = "subject"
+_DOC_NUMBER = next(code for code in "IL" if array(code).itemsize == 4)  # document numbers in packed postings
 
 STOP_WORDS = frozenset(
     """a an and are as at be been being by can could did do does for from had has have how i in into is it its
@@ -82,21 +85,37 @@ class Result(NamedTuple):
 
 class Index(NamedTuple):
     documents: list[Document]
-    postings: dict[str, dict[int, tuple[float, str, int]]]  # term → doc → (best field weight, its field, fields holding it)
+    # term → packed hits: for each document holding the term, its number (uint32) and one byte saying in which
+    # field (an index into field_table) and in how many fields (up to 3) it occurs. Bytes, not nested dicts and
+    # tuples, so that a large index loads from the cache in one piece and is unpacked only for the query's terms.
+    postings: dict[str, bytes]
     keys: dict[str, frozenset[str]]  # romanization key → terms with that key
     doc_terms: list[int]  # number of distinct terms per document
     phrases: dict[str, frozenset[int]]  # folded alias/name phrase → documents
     # The store's own subject ("Hamhŭng" and its names) is implicitly in every document. Its terms are kept
-    # once here instead of in every document's postings, which roughly halved the index of a large store.
+    # once here instead of in every document's postings.
     subject: frozenset[str] = frozenset()
+    field_table: tuple[tuple[str, float], ...] = ()  # (field name, weight) by code
 
     @property
     def vocabulary(self) -> list[str]:
         return [*self.postings, *(w for w in self.subject if w not in self.postings)]
 
     def idf(self, indexed: str) -> float:
-        count = len(self.documents) if indexed in self.subject else len(self.postings.get(indexed, ()))
+        count = len(self.documents) if indexed in self.subject else len(self.postings.get(indexed, b"")) // 5
         return math.log(1 + len(self.documents) / max(count, 1))
+
+    def hits(self, indexed: str) -> Iterator[tuple[int, float, str, int]]:
+        """(document, field weight, field name, fields holding the term) for each document holding it."""
+        packed = self.postings.get(indexed)
+        if not packed:
+            return
+        count = len(packed) // 5
+        numbers = array(_DOC_NUMBER)
+        numbers.frombytes(packed[: 4 * count])
+        for number, code in zip(numbers, packed[4 * count :], strict=True):
+            name, weight = self.field_table[code >> 2]
+            yield number, weight, name, code & 3
 
 
 # --------------------------------------------------------------------------- documents
@@ -237,10 +256,24 @@ def build_index(docs: list[Document], subject_text: str = "") -> Index:
                     if folded:
                         phrases[folded].add(number)
         doc_terms.append(len(seen))
+    field_table: dict[tuple[str, float], int] = {}
+    packed = {}
+    for word, hits in postings.items():
+        numbers = array(_DOC_NUMBER, hits)
+        codes = bytes(field_table.setdefault((name, weight), len(field_table)) << 2 | min(fields, 3) for weight, name, fields in hits.values())
+        packed[word] = numbers.tobytes() + codes
     keys: dict[str, set[str]] = defaultdict(set)
     for word in (*postings, *subject):
         keys[romanization_key(word)].add(word)
-    return Index(docs, dict(postings), {k: frozenset(v) for k, v in keys.items()}, doc_terms, {k: frozenset(v) for k, v in phrases.items()}, subject)
+    return Index(
+        [doc._replace(fields=()) for doc in docs],  # the field texts were for building; results need only the rest
+        packed,
+        {k: frozenset(v) for k, v in keys.items()},
+        doc_terms,
+        {k: frozenset(v) for k, v in phrases.items()},
+        subject,
+        tuple(field_table),
+    )
 
 
 def index_store(store: Store) -> Index:
@@ -311,7 +344,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         if implicit:
             subject_terms.append((position, word, max(implicit)))
         for indexed, (similarity, how) in candidates.items():
-            for number, (field_weight, field_name, fields) in index.postings.get(indexed, {}).items():
+            for number, field_weight, field_name, fields in index.hits(indexed):
                 # A word found in several fields (name and text, say) counts a little more: it is what the thing is about.
                 score = similarity * field_weight * (1 + MULTI_FIELD_BONUS * min(fields - 1, 2))
                 best = per_doc[number].get(position)
