@@ -106,6 +106,10 @@ def _facts(ctx: typer.Context | None, facts: str | None) -> str | None:
     return _inherited(ctx, "facts", facts)
 
 
+def _color(ctx: typer.Context, color: Color | None) -> str | None:
+    return _value(_inherited(ctx, "color", color))
+
+
 def _exit(code: int) -> None:
     if code:
         raise typer.Exit(code)
@@ -195,7 +199,7 @@ def overview(
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is not None:
         return
-    _exit(commands.overview(_facts(ctx, facts), _value(_inherited(ctx, "color", color))))
+    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color)))
 
 
 @app.command()
@@ -208,7 +212,7 @@ def topics(
 
       hamhung topics --format csv
     """
-    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
+    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
 
 
 def _show(
@@ -223,9 +227,7 @@ def _show(
     only: Only | None,
     with_sources: bool,
 ) -> None:
-    _exit(
-        commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), source, _value(only), with_sources)
-    )
+    _exit(commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources))
 
 
 SourceOption = Annotated[
@@ -334,13 +336,13 @@ def fact(
 
       hamhung fact climate-kma.humidity.aug
     """
-    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
+    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
 
 
 def _check_limit(value: int) -> int:
     if value < 1:
         raise typer.BadParameter("must be at least 1")
-    return min(value, commands.MAX_LIMIT)
+    return value  # commands.search caps it at MAX_LIMIT, for both entry paths
 
 
 @app.command()
@@ -371,9 +373,7 @@ def search(
 
       hamhung search "sister city" --json | jq -r '.[0].text'
     """
-    _exit(
-        commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), limit, topic, explain, with_sources)
-    )
+    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources))
 
 
 @app.command()
@@ -386,7 +386,7 @@ def sources(
 
       hamhung sources --json | jq '.[] | select(.facts > 10) | .id'
     """
-    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color))))
+    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
 
 
 @app.command()
@@ -405,7 +405,7 @@ def disputes(
 
       hamhung disputes --topic climate
     """
-    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _value(_inherited(ctx, "color", color)), topic))
+    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic))
 
 
 @app.command()

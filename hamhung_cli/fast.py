@@ -149,7 +149,6 @@ def run(plan: Plan) -> int | None:
         "climate": lambda: commands.show("climate", *common, o.get("source"), o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
         "districts": lambda: commands.show("districts", *common, None, o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
         "show": lambda: commands.show(plan.arguments[0], *common, o.get("source"), o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
-        "topic": lambda: commands.show(plan.arguments[0], *common, o.get("source"), o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
         "fact": lambda: commands.fact(plan.arguments, *common),  # type: ignore[arg-type]
         "search": lambda: commands.search(
             plan.arguments,
@@ -161,8 +160,8 @@ def run(plan: Plan) -> int | None:
         ),
         "check": lambda: commands.check(facts),  # type: ignore[arg-type]
     }
-    if plan.command == "topic" and not _topic_exists(plan.arguments[0], facts):
-        return None
+    if plan.command == "topic":  # `hamhung TOPIC` is `hamhung show TOPIC` once the topic is known to exist
+        return calls["show"]() if _topic_exists(plan.arguments[0], facts) else None
     return calls[plan.command]()
 
 

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store import Store, parse, read_bytes, resolve_store_path, validate
+from .store import Store, decode_text, parse, read_bytes, resolve_store_path, validate
 
 if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command searches
     from .search import Index
@@ -39,7 +39,7 @@ class Session:
             return _LOADED[stamp]
         cached = cache.read(self.digest, "store", Store)
         if cached is None or cached.path != str(self.path):
-            text = _decode_text(self._data, self.path)
+            text = decode_text(self._data, str(self.path))
             cached = validate(parse(text, str(self.path)), text, str(self.path))
             cache.write(self.digest, "store", cached)
         if stamp is not None:
@@ -65,9 +65,3 @@ class Session:
         built = index_store(self.store)
         cache.write(self.digest, "index", built)
         return built
-
-
-def _decode_text(data: bytes, path: Path) -> str:
-    from .store import decode_text
-
-    return decode_text(data, str(path))
