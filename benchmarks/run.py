@@ -449,27 +449,22 @@ def large_section(hamhung: Path, python: Path, work: Path, count: int, runs: int
     per_topic = len(range(k, count, len(topics)))
     _check(cold, cold_argv, f"\t{per_topic}\t".encode())
     baseline = [str(python), "-c", "pass"]
+    cases = [
+        ([topic], LARGE_TOPIC_RATIO, f"t{k}.f{k}\t".encode()),
+        (["search", SEARCH_WORD], LARGE_SEARCH_RATIO, b".f"),
+    ]
     rows = [
         measure(
-            Row("large store", f"hamhung {topic}", "pipe", [str(hamhung), topic, *facts], LARGE_TOPIC_RATIO, LARGE_MIB_TARGET),
+            Row("large store", "hamhung " + " ".join(args), "pipe", [str(hamhung), *args, *facts], ratio, LARGE_MIB_TARGET),
             run_piped,
             env,
             work,
             baseline,
             runs,
             warmup,
-            expect=f"t{k}.f{k}\t".encode(),
-        ),
-        measure(
-            Row("large store", f"hamhung search {SEARCH_WORD}", "pipe", [str(hamhung), "search", SEARCH_WORD, *facts], LARGE_SEARCH_RATIO, LARGE_MIB_TARGET),
-            run_piped,
-            env,
-            work,
-            baseline,
-            runs,
-            warmup,
-            expect=b".f",
-        ),
+            expect=expect,
+        )
+        for args, ratio, expect in cases
     ]
     return {
         "store": info,
