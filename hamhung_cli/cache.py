@@ -13,43 +13,50 @@ Never trusted blindly:
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import stat
 import sys
-import tempfile
-from pathlib import Path
-from typing import Any
 
-from . import search, store
+from . import store
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import Any
+
+    from . import search
+
+try:  # the built-in SHA-256: hashlib would first load OpenSSL, a few milliseconds of every start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import sha256
 
 FORMAT = 4
 MAGIC = b"HAMHUNG-CACHE\n"
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """$HAMHUNG_CACHE_DIR, else $XDG_CACHE_HOME/hamhung, else ~/.cache/hamhung; None when there is no home."""
     explicit = os.environ.get("HAMHUNG_CACHE_DIR")
     if explicit is not None:
-        return Path(explicit) if explicit else None  # empty: caching switched off
+        return explicit or None  # empty: caching switched off
     base = os.environ.get("XDG_CACHE_HOME")
     if base and os.path.isabs(base):
-        return Path(base) / "hamhung"
+        return os.path.join(base, "hamhung")
     home = os.environ.get("HOME")
     if not home:
         return None
-    return Path(home) / ".cache" / "hamhung"
+    return os.path.join(home, ".cache", "hamhung")
 
 
-def entry_path(digest: str, kind: str) -> Path | None:
+def entry_path(digest: str, kind: str) -> str | None:
     directory = cache_dir()
-    return directory / f"{digest[:32]}-{kind}-{_VERSION}.bin" if directory else None
+    return os.path.join(directory, f"{digest[:32]}-{kind}-{_VERSION}.bin") if directory else None
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- encoding
@@ -73,6 +80,8 @@ def _decode(value: Any) -> store.Store | search.Index:
     if value[1] == "Store":
         return _store_from_plain(value[2])
     _expect(value[1] == "Index")
+    from . import search
+
     documents, postings, keys, doc_terms, phrases, subject, field_table = value[2]
     _expect(isinstance(postings, dict) and all(type(v) is bytes and len(v) % 5 == 0 for v in postings.values()))
     _expect(isinstance(keys, dict) and isinstance(phrases, dict) and isinstance(doc_terms, list) and isinstance(subject, frozenset))
@@ -149,7 +158,7 @@ def _expect(condition: bool) -> None:
 # --------------------------------------------------------------------------- reading and writing
 
 
-def _safe(path: Path) -> bool:
+def _safe(path: str) -> bool:
     """Ours, not a symlink, not writable by group or others."""
     try:
         info = os.lstat(path)
@@ -165,14 +174,15 @@ def _safe(path: Path) -> bool:
 def read(digest: str, kind: str, expected: type) -> Any | None:
     """The cached object, or None if there is none or it cannot be trusted."""
     path = entry_path(digest, kind)
-    if path is None or not _safe(path.parent) or not _safe(path):
+    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
         return None
     try:
-        blob = path.read_bytes()
+        with open(path, "rb") as handle:
+            blob = handle.read()
         if not blob.startswith(MAGIC):
             return None
         checksum, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
-        if hashlib.sha256(payload).digest() != checksum:
+        if sha256(payload).digest() != checksum:
             return None
         value = _decode(marshal.loads(payload))
     except Exception:  # noqa: BLE001 - any failure to read a cache means "no cache"
@@ -187,16 +197,22 @@ def write(digest: str, kind: str, value: Any) -> None:
         return
     try:
         payload = marshal.dumps(_encode(value))
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _safe(path.parent):
+        import tempfile
+
+        directory = os.path.dirname(path)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _safe(directory):
             return
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".bin")
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                out.write(MAGIC + sha256(payload).digest() + payload)
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
             raise
     except (OSError, TypeError, ValueError):
         return

@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
 from .terminal import default_format, is_terminal, terminal_width, use_color
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 COLORS = ("auto", "always", "never")

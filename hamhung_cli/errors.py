@@ -1,6 +1,13 @@
 """One exception family, so the CLI maps every failure to one line and one exit code."""
 
-from typing import NamedTuple
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import NamedTuple as Record
+else:
+    from .records import Record
+
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -8,7 +15,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """One thing wrong with a fact store, with where it is."""
 
     path: str

@@ -9,15 +9,22 @@ unknown command — goes to the full Typer app, which parses and reports it. The
 two paths give byte-identical output (tests/test_fast.py checks it).
 """
 
+from __future__ import annotations
+
 import os
 import sys
 from collections.abc import Callable
-from typing import NamedTuple
 
 from . import commands
 
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import NamedTuple as Record
+else:
+    from .records import Record
 
-class Opt(NamedTuple):
+
+class Opt(Record):
     dest: str
     flag: bool = False
     choices: tuple[str, ...] | None = None
@@ -56,7 +63,7 @@ _COMMANDS: dict[str, tuple[dict[str, Opt], int, int]] = {
 }
 
 
-class Plan(NamedTuple):
+class Plan(Record):
     command: str | None
     options: dict[str, object]
     arguments: list[str]

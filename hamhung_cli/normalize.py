@@ -41,11 +41,12 @@ _FINALS = [
     "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
 ]  # fmt: skip
 
+# Small character classes only: a class spanning thousands of code points costs milliseconds to
+# compile, on every start. Non-ASCII runs are split into Hangul and Han runs by `_script_runs`.
 _TOKEN = re.compile(
     r"(?<![a-z0-9.])-?\d+(?:\.\d+)?"  # numbers, with a leading minus sign
     r"|[a-z0-9]+"  # Latin words (after diacritics are gone)
-    r"|[\uac00-\ud7a3]+"  # Hangul syllables
-    r"|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"  # Han characters (Hanja)
+    r"|[^\x00-\x7f]+"  # anything else: kept only where it is Hangul or Han
 )
 _DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -88,31 +89,64 @@ def fold(text: str) -> str:
     text = text.replace("%", " percent ").replace("°c", " celsius ").replace("°f", " fahrenheit ")
     text = text.translate(_MINUS).translate(_APOSTROPHES).translate(_SEPARATORS)
     if not text.isascii():
-        # Only letters between U+0080 and U+2FFF can carry diacritics; Hangul and Han lie above.
-        text = _ACCENTED.sub(_strip_accent, text)
+        text = text.translate(_ACCENTS)
     return _DIGIT_GROUPS.sub("", text)
 
 
-_ACCENTED = re.compile("[\u0080-\u2fff]")
-
-
-@lru_cache(maxsize=4096)
 def _base_letter(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _LATIN_EXTRA.get(base, base)
 
 
-def _strip_accent(match: re.Match[str]) -> str:
-    return _base_letter(match.group())
-
-
 _LATIN_EXTRA = {"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "œ": "oe", "ı": "i"}
+
+
+class _AccentTable(dict[int, str]):
+    """Code point → the same letter without diacritics, worked out on first sight, so str.translate runs in C.
+
+    Only U+0080–U+2FFF can carry diacritics; Hangul and Han lie above and are kept (NFKD would split
+    Hangul syllables into jamo). A regex class over that range would cost ~10 ms to compile at start-up.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = _base_letter(char) if 0x80 <= code <= 0x2FFF else char
+        self[code] = base
+        return base
+
+
+_ACCENTS = _AccentTable()
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _script(char: str) -> int:
+    """1 for a Hangul syllable, 2 for a Han character (Hanja), 0 for anything else."""
+    code = ord(char)
+    if _HANGUL_FIRST <= code <= _HANGUL_LAST:
+        return 1
+    return 2 if any(low <= code <= high for low, high in _HAN_RANGES) else 0
+
+
+def _script_runs(run: str) -> list[str]:
+    """The Hangul and Han runs of a non-ASCII run of characters; other scripts and symbols are not words here."""
+    out: list[str] = []
+    start, kind = 0, _script(run[0])
+    for position in range(1, len(run) + 1):
+        next_kind = _script(run[position]) if position < len(run) else -1
+        if next_kind != kind:
+            if kind:
+                out.append(run[start:position])
+            start, kind = position, next_kind
+    return out
 
 
 def tokens(text: str) -> list[str]:
     """The words of a text after folding: Latin words, numbers, Hangul runs, Hanja runs."""
-    return _TOKEN.findall(fold(text))
+    words = _TOKEN.findall(fold(text))
+    if all(word.isascii() for word in words):
+        return words
+    return [run for word in words for run in ((word,) if word.isascii() or word[0].isdigit() else _script_runs(word))]
 
 
 def is_hangul(token: str) -> bool:

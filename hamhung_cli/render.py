@@ -8,26 +8,26 @@ fact containing "[bold]" or an escape sequence prints literally.
 
 from __future__ import annotations
 
-import csv
-import json
-import re
-from typing import IO, Any
-
 from .views import Listing, ViewColumn
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 
-# C0/C1 controls, bidi embeddings/overrides/isolates, zero-width characters, line/paragraph separators.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    return f"<U+{ord(match.group()):04X}>"
+# C0/C1 controls, bidi embeddings/overrides/isolates, zero-width characters, line/paragraph separators
+# become visible <U+XXXX> marks; tab and newline become spaces. One str.translate: no regex to compile.
+_INVISIBLE_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2028, 0x2029), (0x2060, 0x2064), (0x2066, 0x2069))
+_INERT = {code: f"<U+{code:04X}>" for low, high in _INVISIBLE_RANGES for code in range(low, high + 1)}
+_INERT[0xFEFF] = "<U+FEFF>"
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _INERT}  # before tab and newline join: JSON's own layout uses them
+_INERT[0x09] = _INERT[0x0A] = " "
 
 
 def inert(text: str) -> str:
     """Text safe to print: invisible and control characters shown as <U+XXXX>, tabs and newlines as spaces."""
-    return _INVISIBLE.sub(_visible, text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return text.translate(_INERT)
 
 
 def cell(value: Any) -> str:
@@ -65,10 +65,12 @@ def _is_numeric_text(text: str) -> bool:
 
 def _json_safe(text: str) -> str:
     """JSON with bidi and zero-width characters escaped as \\uXXXX (they can only occur inside strings)."""
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.translate(_JSON_ESCAPES)
 
 
 def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
+    import json
+
     records = listing.records()
     if lines:
         for record in records:
@@ -85,6 +87,8 @@ def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
 
 
 def write_csv(listing: Listing, out: IO[str]) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in listing.columns])
     for row in listing.rows:

@@ -12,15 +12,23 @@ nothing in the store count against every document, which is what lets
 Pure functions and data: no I/O, no printing.
 """
 
+from __future__ import annotations
+
 import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import NamedTuple
 
 from .normalize import folded_phrase, romanization_key, term, tokens
-from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
+from .phrasing import cell_text, format_number, row_text
+from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, Store
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import NamedTuple as Record
+else:
+    from .records import Record
 
 # Field weights: a name or alias outranks a label, which outranks body text.
 W_NAME = 1.0
@@ -52,7 +60,7 @@ STOP_WORDS = frozenset(
 )
 
 
-class Document(NamedTuple):
+class Document(Record):
     """One searchable thing and the text a result shows for it."""
 
     id: str
@@ -62,7 +70,7 @@ class Document(NamedTuple):
     fields: tuple[tuple[str, float, str], ...]
 
 
-class Match(NamedTuple):
+class Match(Record):
     """Why a document matched one query term: for --explain."""
 
     query_term: str
@@ -73,7 +81,7 @@ class Match(NamedTuple):
     weight: float
 
 
-class Result(NamedTuple):
+class Result(Record):
     document: Document
     score: float
     matches: list[Match]
@@ -83,7 +91,7 @@ class Result(NamedTuple):
         return min(100, round(self.score * 100))  # an exact name match scores above 1.0 internally
 
 
-class Index(NamedTuple):
+class Index(Record):
     documents: list[Document]
     # term → packed hits: for each document holding the term, its number (uint32) and one byte saying in which
     # field (an index into field_table) and in how many fields (up to 3) it occurs. Bytes, not nested dicts and
@@ -119,41 +127,6 @@ class Index(NamedTuple):
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def _month_label(index: int) -> str:
-    return MONTH_NAMES[index] if index < 12 else "the year"
-
-
-def format_number(value: float | int | str) -> str:
-    """A number as the source wrote it (830.0 stays 830.0, -5 stays -5); huge floats in short form."""
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) >= 1e6 else f"{value}"
-    return str(value)
-
-
-def cell_text(table: Table, row: MonthlyRow, month: int) -> str:
-    value = row.values[month] if month < 12 else row.year
-    alt = (row.alt_values[month] if row.alt_values and month < 12 else row.alt_year) if row.alt_unit else None
-    unit = "" if row.unit in ("days", "") else f" {row.unit}"
-    extra = f" ({format_number(alt)} {row.alt_unit})" if alt is not None else ""
-    when = f"in {_month_label(month)}" if month < 12 else "over the year"
-    return f"{row.label} {when}: {format_number(value)}{unit}{extra} ({table.title})"  # type: ignore[arg-type]
-
-
-def row_text(table: Table, row: MonthlyRow | RecordRow) -> str:
-    if isinstance(row, MonthlyRow):
-        values = ", ".join(f"{m.capitalize()} {format_number(v)}" for m, v in zip(MONTHS, row.values, strict=True))
-        year = f"; year {format_number(row.year)}" if row.year is not None else ""
-        return f"{row.label} ({row.unit}): {values}{year} ({table.title})"
-    units = {c.key: c.unit for c in table.columns}
-    titles = {c.key: c.title for c in table.columns}
-    parts = []
-    for key, value in row.cells:
-        unit = units.get(key)
-        parts.append(f"{titles[key]}: {format_number(value)}" + (f" {unit}" if unit else ""))
-    text = f"{table.title} — " + "; ".join(parts)
-    return f"{text}. {row.note}" if row.note else text
 
 
 def fact_text(fact: Fact) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .store import Store, decode_text, parse, read_bytes, resolve_store_path, validate
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 
 if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command searches
     from .search import Index
@@ -17,8 +18,8 @@ _LOADED: dict[tuple[str, int, int], Store] = {}
 
 
 class Session:
-    def __init__(self, facts: str | Path | None = None) -> None:
-        self.path = resolve_store_path(str(facts) if facts else None)
+    def __init__(self, facts: str | os.PathLike[str] | None = None) -> None:
+        self.path = resolve_store_path(os.fspath(facts) if facts else None)
 
     @cached_property
     def _data(self) -> bytes:
@@ -49,7 +50,7 @@ class Session:
     def _stamp(self) -> tuple[str, int, int] | None:
         """Path, size and modification time: enough to reuse a store already loaded in this process."""
         try:
-            info = self.path.stat()
+            info = os.stat(self.path)
         except OSError:
             return None
         return (str(self.path), info.st_size, info.st_mtime_ns)

@@ -1,4 +1,4 @@
-"""Read and validate a TOML fact store into immutable records (NamedTuples: much cheaper to define at start-up than dataclasses).
+"""Read and validate a TOML fact store into immutable records (named tuples: much cheaper to define at start-up than dataclasses).
 
 This is the only module that knows the schema (documented in README.md,
 "The fact store"). Validation collects every problem with its file:line, so
@@ -6,17 +6,21 @@ This is the only module that knows the schema (documented in README.md,
 store with one precise line.
 """
 
-# NamedTuple records below: no `from __future__ import annotations`, since typing compiles
-# every string annotation of a NamedTuple at import (~35 ms for this module).
+from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from .errors import Problem, StoreError
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    import re
+    from typing import Any
+    from typing import NamedTuple as Record
+else:
+    from .records import Record
 
 SCHEMA_VERSION = 1
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -29,15 +33,23 @@ NAME_FORMS = ("mr", "rr", "hangul", "hanja")
 RESERVED_ROW_KEYS = frozenset({"id", "names", "aliases", "sources", "note"})
 MAX_STORE_BYTES = 64 * 1024 * 1024
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
-_CITATION = re.compile(r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$")
+# Patterns as text, compiled on first use (re's own cache): reading a cached store never needs `re`.
+_ID = r"^[a-z0-9][a-z0-9.\-]*$"
+_SLUG = r"^[a-z0-9][a-z0-9\-]*$"
+_CITATION = r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$"
+_HEADER = r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$"
+
+
+def _match(pattern: str, text: str) -> re.Match[str] | None:
+    import re
+
+    return re.match(pattern, text)
 
 
 # --------------------------------------------------------------------------- model
 
 
-class Source(NamedTuple):
+class Source(Record):
     id: str
     title: str
     publisher: str
@@ -56,7 +68,7 @@ class Source(NamedTuple):
         return f"{where}; citing {self.cites}" if self.cites else where
 
 
-class Citation(NamedTuple):
+class Citation(Record):
     """A reference from a fact to a source, with the seed's note numbers if any."""
 
     source: str
@@ -66,14 +78,14 @@ class Citation(NamedTuple):
         return self.source + self.notes
 
 
-class Claim(NamedTuple):
+class Claim(Record):
     text: str
     sources: tuple[Citation, ...]
     value: float | int | str | None = None
     unit: str | None = None
 
 
-class Fact(NamedTuple):
+class Fact(Record):
     id: str
     topic: str
     text: str
@@ -99,7 +111,7 @@ class Fact(NamedTuple):
         return tuple(seen.values())
 
 
-class Topic(NamedTuple):
+class Topic(Record):
     id: str
     title: str
     summary: str
@@ -107,13 +119,13 @@ class Topic(NamedTuple):
     line: int | None = None
 
 
-class Column(NamedTuple):
+class Column(Record):
     key: str
     title: str
     unit: str | None = None
 
 
-class MonthlyRow(NamedTuple):
+class MonthlyRow(Record):
     """One measure over the twelve months, as a source gives it."""
 
     id: str
@@ -128,7 +140,7 @@ class MonthlyRow(NamedTuple):
     line: int | None = None
 
 
-class RecordRow(NamedTuple):
+class RecordRow(Record):
     id: str
     cells: tuple[tuple[str, Any], ...]
     names: tuple[tuple[str, str], ...] = ()
@@ -141,7 +153,7 @@ class RecordRow(NamedTuple):
         return dict(self.cells).get(key)
 
 
-class Table(NamedTuple):
+class Table(Record):
     id: str
     topic: str
     title: str
@@ -155,7 +167,7 @@ class Table(NamedTuple):
     line: int | None = None
 
 
-class Store(NamedTuple):
+class Store(Record):
     path: str
     name: str
     summary: str
@@ -182,9 +194,6 @@ class Store(NamedTuple):
 # --------------------------------------------------------------------------- locating
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
-
-
 class Locator:
     """Maps positions in the parsed TOML back to line numbers in the text.
 
@@ -200,6 +209,9 @@ class Locator:
         last_index: dict[str, int] = {}
         opened: list[tuple[tuple[Any, ...], int]] = []
         in_multiline: str | None = None
+        import re
+
+        header = re.compile(_HEADER).match
         for number, line in enumerate(self._lines, 1):
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:
@@ -208,7 +220,7 @@ class Locator:
             for quote in ('"""', "'''"):
                 if line.count(quote) % 2 == 1:
                     in_multiline = quote
-            match = _HEADER.match(line)
+            match = header(line)
             if not match or in_multiline:
                 continue
             is_array = match.group(1) == "[["
@@ -244,6 +256,8 @@ class Locator:
         return start
 
     def _key_line(self, key: str, start: int, end: int) -> int | None:
+        import re
+
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
         for number in range(start, min(end, len(self._lines)) + 1):
             if pattern.match(self._lines[number - 1]):
@@ -254,16 +268,17 @@ class Locator:
 # --------------------------------------------------------------------------- reading
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: str) -> bytes:
     """The store's bytes, or a StoreError saying plainly why it cannot be read."""
     name = str(path)
     try:
-        if path.is_dir():
+        if os.path.isdir(path):
             raise StoreError([Problem(name, None, "is a directory, not a fact store file")])
-        size = path.stat().st_size
-        if size > MAX_STORE_BYTES:
-            raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_STORE_BYTES:
+                raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
+            return handle.read()
     except FileNotFoundError:
         raise StoreError([Problem(name, None, "no such file")]) from None
     except PermissionError:
@@ -285,6 +300,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def parse(text: str, name: str) -> dict[str, Any]:
+    import re
     import tomllib
 
     try:
@@ -306,7 +322,7 @@ def parse(text: str, name: str) -> dict[str, Any]:
 
 def load(path: str | os.PathLike[str]) -> Store:
     """Read, parse and validate a store; StoreError lists every problem."""
-    text = decode_text(read_bytes(Path(path)), str(path))
+    text = decode_text(read_bytes(os.fspath(path)), str(path))
     return validate(parse(text, str(path)), text, str(path))
 
 
@@ -372,9 +388,9 @@ class Validator:
             return value
         return self._number(path, value, key, what)
 
-    def _id(self, path: tuple[Any, ...], data: dict[str, Any], what: str, pattern: re.Pattern[str] = _ID) -> str | None:
+    def _id(self, path: tuple[Any, ...], data: dict[str, Any], what: str, pattern: str = _ID) -> str | None:
         value = self._string(path, data, "id", what)
-        if value is not None and not pattern.match(value):
+        if value is not None and not _match(pattern, value):
             self.problem(path, f"id '{value}' in {what} must be lowercase letters, digits, '-'" + (" or '.'" if pattern is _ID else ""), "id")
             return None
         return value
@@ -482,7 +498,7 @@ class Validator:
             self.problem(path, f"'sources' in {what} is empty: every fact must name where it comes from", "sources")
         out = []
         for text in value:
-            match = _CITATION.match(text.strip())
+            match = _match(_CITATION, text.strip())
             if not match:
                 self.problem(path, f"'{text}' in {what} is not a source id (like 'wp-ref-3' or 'grok-climate[15]')", "sources")
                 continue
@@ -672,7 +688,7 @@ class Validator:
             if extra:
                 self.problem(path, f"unknown column field(s) {', '.join(sorted(extra))} in {what}", "columns")
             key = item["key"]
-            if not _SLUG.match(key.replace("_", "-")) or key in RESERVED_ROW_KEYS:
+            if not _match(_SLUG, key.replace("_", "-")) or key in RESERVED_ROW_KEYS:
                 self.problem(path, f"column key '{key}' in {what} must be a lowercase slug other than {', '.join(sorted(RESERVED_ROW_KEYS))}", "columns")
                 continue
             if any(c.key == key for c in columns):
@@ -724,21 +740,22 @@ def _closest(word: str, choices: Any) -> str | None:
     return found[0] if found else None
 
 
-def default_store_path() -> Path:
+def default_store_path() -> str:
     """The bundled store: inside the installed wheel, or the repository's own facts.toml in a checkout."""
-    packaged = Path(__file__).with_name("facts.toml")
-    if packaged.is_file():
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "facts.toml")
+    if os.path.isfile(packaged):
         return packaged
-    return Path(__file__).resolve().parent.parent / "facts.toml"
+    return os.path.join(os.path.dirname(os.path.realpath(here)), "facts.toml")
 
 
-def resolve_store_path(option: str | None) -> Path:
-    """--facts wins, then $HAMHUNG_FACTS, then the bundled store."""
+def resolve_store_path(option: str | None) -> str:
+    """--facts wins, then $HAMHUNG_FACTS, then the bundled store. (Plain strings: pathlib costs start-up time.)"""
     if option:
-        return Path(option)
+        return option
     env = os.environ.get("HAMHUNG_FACTS")
     if env:
-        return Path(env)
+        return env
     return default_store_path()
 
 

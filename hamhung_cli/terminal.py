@@ -11,7 +11,10 @@ import codecs
 import os
 import sys
 import unicodedata
-from typing import IO
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import IO
 
 COLOR_CHOICES = ("auto", "always", "never")
 

@@ -6,15 +6,23 @@ which keys the tabular formats show and in what order. Keeping this apart
 from drawing is what makes every format show the same records.
 """
 
-from typing import Any, NamedTuple
+from __future__ import annotations
 
 from .errors import NotFound, UsageError
-from .normalize import folded_phrase
-from .search import Index, Result, cell_text, format_number, row_text
+from .phrasing import cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, Store, Table
 
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
+if TYPE_CHECKING:
+    from typing import Any
+    from typing import NamedTuple as Record
 
-class ViewColumn(NamedTuple):
+    from .search import Index, Result  # listing a table must not import the search machinery
+else:
+    from .records import Record
+
+
+class ViewColumn(Record):
     key: str
     title: str
     numeric: bool = False
@@ -228,6 +236,10 @@ def table_listing(store: Store, table: Table) -> Listing:
 
 def find_topic(store: Store, name: str) -> str | None:
     """A topic id from its id, title or an alias, however it is spelt."""
+    if name in store.topics:
+        return name  # the common case, without loading the normaliser
+    from .normalize import folded_phrase
+
     wanted = folded_phrase(name)
     if not wanted:
         return None
@@ -558,6 +570,8 @@ def select_tables(store: Store, topic: str, source: str | None) -> tuple[list[Ta
     elif source.strip().casefold() in ("both", "all"):
         chosen = list(tables)
     else:
+        from .normalize import folded_phrase
+
         wanted = folded_phrase(source)
         chosen = [t for t in tables if wanted and any(wanted in w for w in _table_words(store, t))]
         if not chosen:
@@ -570,6 +584,8 @@ def select_tables(store: Store, topic: str, source: str | None) -> tuple[list[Ta
 
 def _table_words(store: Store, table: Table) -> list[str]:
     """Everything --source may match for a table, folded: its id, aliases and source names."""
+    from .normalize import folded_phrase
+
     words = [table.id, *table.id.split("-"), *table.aliases]
     for citation in table.sources:
         source = store.source_of(citation)
@@ -593,7 +609,7 @@ def tables_listing(store: Store, tables: list[Table]) -> Listing:
     return Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
 
 
-class TopicPage(NamedTuple):
+class TopicPage(Record):
     """Everything `hamhung TOPIC` shows on a terminal."""
 
     title: str

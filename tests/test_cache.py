@@ -75,8 +75,9 @@ def test_tampered_payload_with_a_matching_checksum_cannot_smuggle_types(store_co
     import marshal
 
     session = Session(store_copy)
-    path = cache.entry_path(session.digest, "store")
-    assert path is not None
+    entry = cache.entry_path(session.digest, "store")
+    assert entry is not None
+    path = Path(entry)
     payload = marshal.dumps(["\x00record", "Popen", [["rm", "-rf", "/"]]])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(cache.MAGIC + hashlib.sha256(payload).digest() + payload)

@@ -103,3 +103,29 @@ def test_a_pipe_imports_only_what_the_command_needs(argv: list[str], imported: l
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=60)
     assert result.stderr.strip().splitlines()[-1] == repr(imported), result.stderr
     assert result.stdout.startswith(first_line)
+
+
+def test_a_warm_piped_table_needs_no_heavy_standard_modules(tmp_path: Path) -> None:
+    """With the cache warm, `hamhung climate | …` loads neither typing, re, json, pathlib nor hashlib (each costs start-up)."""
+    heavy = ("typing", "re", "json", "csv", "pathlib", "hashlib", "tempfile", "enum", "tomllib", "typer", "rich", "rapidfuzz")
+    probe = (
+        "import sys; sys.argv = ['hamhung', 'climate']\n"
+        "from hamhung_cli.fast import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+    )
+    env = clean_env(HAMHUNG_CACHE_DIR=str(tmp_path / "cache"))
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert "tomllib" in cold.stderr  # the first run parses the store and writes the cache
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert warm.stderr.strip().splitlines()[-1] == "[]", warm.stderr
+    assert warm.stdout == cold.stdout and warm.stdout.startswith("climate-kma\tmean-max\t")
+
+
+def test_the_installed_command_is_the_lean_script() -> None:
+    """The installed `hamhung` is scripts/hamhung, not a generated wrapper that imports `re` first."""
+    from .conftest import installed_command
+
+    script = Path(installed_command()).read_text(encoding="utf-8")
+    assert "from hamhung_cli.fast import main" in script
+    assert "import re" not in script

@@ -1,0 +1,42 @@
+"""Table rows and single cells said as sentences, so a search hit on a cell reads as an answer.
+
+Shared by the index (the sentence is the document's text) and by the views (which print it); kept
+apart from search.py so that listing a table never imports the search machinery.
+"""
+
+from .store import MONTH_NAMES, MONTHS, MonthlyRow, RecordRow, Table
+
+
+def _month_label(index: int) -> str:
+    return MONTH_NAMES[index] if index < 12 else "the year"
+
+
+def format_number(value: float | int | str) -> str:
+    """A number as the source wrote it (830.0 stays 830.0, -5 stays -5); huge floats in short form."""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) >= 1e6 else f"{value}"
+    return str(value)
+
+
+def cell_text(table: Table, row: MonthlyRow, month: int) -> str:
+    value = row.values[month] if month < 12 else row.year
+    alt = (row.alt_values[month] if row.alt_values and month < 12 else row.alt_year) if row.alt_unit else None
+    unit = "" if row.unit in ("days", "") else f" {row.unit}"
+    extra = f" ({format_number(alt)} {row.alt_unit})" if alt is not None else ""
+    when = f"in {_month_label(month)}" if month < 12 else "over the year"
+    return f"{row.label} {when}: {format_number(value)}{unit}{extra} ({table.title})"  # type: ignore[arg-type]
+
+
+def row_text(table: Table, row: MonthlyRow | RecordRow) -> str:
+    if isinstance(row, MonthlyRow):
+        values = ", ".join(f"{m.capitalize()} {format_number(v)}" for m, v in zip(MONTHS, row.values, strict=True))
+        year = f"; year {format_number(row.year)}" if row.year is not None else ""
+        return f"{row.label} ({row.unit}): {values}{year} ({table.title})"
+    units = {c.key: c.unit for c in table.columns}
+    titles = {c.key: c.title for c in table.columns}
+    parts = []
+    for key, value in row.cells:
+        unit = units.get(key)
+        parts.append(f"{titles[key]}: {format_number(value)}" + (f" {unit}" if unit else ""))
+    text = f"{table.title} — " + "; ".join(parts)
+    return f"{text}. {row.note}" if row.note else text
