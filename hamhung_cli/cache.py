@@ -173,30 +173,47 @@ def _safe(path: str) -> bool:
 
 def read(digest: str, kind: str, expected: type) -> Any | None:
     """The cached object, or None if there is none or it cannot be trusted."""
-    path = entry_path(digest, kind)
-    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
+    payload = read_blob(digest, kind)
+    if payload is None:
         return None
     try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-        if not blob.startswith(MAGIC):
-            return None
-        checksum, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
-        if sha256(payload).digest() != checksum:
-            return None
         value = _decode(marshal.loads(payload))
     except Exception:  # noqa: BLE001 - any failure to read a cache means "no cache"
         return None
     return value if isinstance(value, expected) else None
 
 
+def read_blob(digest: str, kind: str) -> bytes | None:
+    """A cached entry's payload, if the entry is ours, untouched and complete."""
+    path = entry_path(digest, kind)
+    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    if not blob.startswith(MAGIC):
+        return None
+    checksum, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
+    return payload if sha256(payload).digest() == checksum else None
+
+
 def write(digest: str, kind: str, value: Any) -> None:
     """Store an object; failures (read-only or full disk, no home) are silent: the cache is only an optimisation."""
+    try:
+        payload = marshal.dumps(_encode(value))
+    except (TypeError, ValueError):
+        return
+    write_blob(digest, kind, payload)
+
+
+def write_blob(digest: str, kind: str, payload: bytes) -> None:
+    """Write an entry atomically (temporary file, then rename); silent on failure."""
     path = entry_path(digest, kind)
     if path is None:
         return
     try:
-        payload = marshal.dumps(_encode(value))
         import tempfile
 
         directory = os.path.dirname(path)
@@ -214,5 +231,5 @@ def write(digest: str, kind: str, value: Any) -> None:
             except OSError:
                 pass
             raise
-    except (OSError, TypeError, ValueError):
+    except OSError:
         return
