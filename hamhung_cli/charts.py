@@ -243,13 +243,20 @@ def _hue(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _figure(value: float | None) -> str:
-    """A number as the store gives it (-3.4, -5, 830.0); nothing for a missing value."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}" if value == round(value, 1) else f"{value}"
-    return str(value)
+def _figure(value: float | None, places: int) -> str:
+    """A number with its series' decimal places (-3.4, -5, 0.80); nothing for a missing value."""
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def _places(values: Any) -> int:
+    """The decimal places a series is given to: its most precise figure (0.48 and 0.8 in one row are both hundredths)."""
+    from .units import _decimals
+
+    return max((_decimals(v) for v in values if v is not None), default=0)
+
+
+def _temperature_places(series: ClimateSeries) -> int:
+    return _places(v for m in series.months for v in (m.low, m.mean, m.high))
 
 
 def _count(value: float) -> str:
@@ -335,7 +342,7 @@ def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool
     temperatures = [v for s in chart.series for m in s.months for v in (m.low, m.mean, m.high) if v is not None]
     if temperatures:
         unit = next(s.temperature_unit for s in chart.series if s.temperature_unit)
-        numbers = [_figure(v) for s in chart.series for m in s.months for v in (m.low, m.mean, m.high)]
+        numbers = [_figure(v, _temperature_places(s)) for s in chart.series for m in s.months for v in (m.low, m.mean, m.high)]
         number_width = max(4, *(len(n) for n in numbers))
         numbers_width = 3 * number_width + 3
         cells = width - prefix - numbers_width
@@ -379,12 +386,14 @@ def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool
                     line.append(series.label.ljust(label_width), style=_style(color, _hue(index)))
                 line.append_text(_range_cells(figures, scale, glyphs, index, zero, color))
                 if show_numbers:
-                    line.append(" " + " ".join(_figure(v).rjust(number_width) for v in (figures.low, figures.mean, figures.high)))
+                    places = _temperature_places(series)
+                    line.append((" " + " ".join(_figure(v, places).rjust(number_width) for v in (figures.low, figures.mean, figures.high))).rstrip())
                 _print_line(console, line)
     precipitation = [m.precipitation for s in chart.series for m in s.months if m.precipitation is not None]
     if precipitation:
         unit = next(s.precipitation_unit for s in chart.series if s.precipitation_unit)
-        number_width = max(len(_figure(v)) for v in precipitation)
+        rain_places = {s.table: _places(m.precipitation for m in s.months) for s in chart.series}
+        number_width = max(len(_figure(m.precipitation, rain_places[s.table])) for s in chart.series for m in s.months)
         cells = width - prefix - number_width - 1
         show_numbers = cells >= 12
         if not show_numbers:
@@ -408,7 +417,7 @@ def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool
                 bar = _bar(value, top, cells, glyph, glyphs.eighths if index == 0 else "") if value is not None else ""
                 line.append(bar.ljust(cells), style=_style(color, _hue(index)))
                 if show_numbers:
-                    line.append(" " + _figure(value).rjust(number_width))
+                    line.append(" " + _figure(value, rain_places[series.table]).rjust(number_width))
                 _print_line(console, line)
     console.print()
     for series in chart.series:
