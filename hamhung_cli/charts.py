@@ -278,7 +278,7 @@ class _Scale:
     """Maps values from the data's lowest to its highest onto `cells` character columns, with ticks at round steps."""
 
     def __init__(self, low: float, high: float, cells: int) -> None:
-        self.cells = cells
+        self.cells = max(cells, 2)  # absurdly narrow screens get a cropped chart, never an error
         self.low, self.high = (low, high) if high > low else (low - 1, low + 1)
         self.step = _nice_step(self.high - self.low, max(1, cells // 8))
 
@@ -344,11 +344,10 @@ def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool
         unit = next(s.temperature_unit for s in chart.series if s.temperature_unit)
         numbers = [_figure(v, _temperature_places(s)) for s in chart.series for m in s.months for v in (m.low, m.mean, m.high)]
         number_width = max(4, *(len(n) for n in numbers))
-        numbers_width = 3 * number_width + 3
-        cells = width - prefix - numbers_width
+        cells = width - prefix - (3 * number_width + 3)
         show_numbers = cells >= 12
         if not show_numbers:
-            cells, numbers_width = width - prefix, 0
+            cells = width - prefix
         console.print()
         heading = Text(f"Temperature, {unit}", style="bold")
         console.print(heading)
@@ -397,7 +396,7 @@ def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool
         cells = width - prefix - number_width - 1
         show_numbers = cells >= 12
         if not show_numbers:
-            cells = width - prefix
+            cells = max(width - prefix, 1)
         top = max(precipitation)
         console.print()
         heading = Text(f"Precipitation, {unit}", style="bold")
@@ -462,7 +461,7 @@ def _draw_population(chart: PopulationChart, console: Any, glyphs: Glyphs, color
     cells = width - year_width - 1 - value_width - 1 - (kind_width + 1 if kind_width else 0)
     show_kinds = bool(kind_width) and cells >= 8
     if not show_kinds:
-        cells = width - year_width - 1 - value_width - 1
+        cells = max(width - year_width - 1 - value_width - 1, 1)
     title = chart.title + (f", {chart.unit}" if chart.unit else "")
     console.print(Text(inert(title), style="bold"))
     if kinds:
