@@ -16,6 +16,7 @@ from typing import IO, Any, NamedTuple
 from .errors import UsageError
 from .render import inert
 from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
+from .units import decimals
 from .views import Listing, ViewColumn, sources_line
 
 TEMPERATURE_UNITS = ("°C", "°F")
@@ -250,9 +251,7 @@ def _figure(value: float | None, places: int) -> str:
 
 def _places(values: Any) -> int:
     """The decimal places a series is given to: its most precise figure (0.48 and 0.8 in one row are both hundredths)."""
-    from .units import _decimals
-
-    return max((_decimals(v) for v in values if v is not None), default=0)
+    return max((decimals(v) for v in values if v is not None), default=0)
 
 
 def _temperature_places(series: ClimateSeries) -> int:

@@ -58,7 +58,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _decimals(value: float | int) -> int:
+def decimals(value: float | int) -> int:
     """Decimal places as the store wrote the number (830.0 → 1, 0.48 → 2, 12 → 0)."""
     if isinstance(value, int):
         return 0
@@ -73,7 +73,7 @@ def _places(values: Iterable[float | int], factor: float, offset: float) -> int:
     numbers = [v for v in values if is_number(v)]
     if not numbers:
         return 0
-    places = max(0, max(_decimals(v) for v in numbers) + round(math.log10(1 / abs(factor))))
+    places = max(0, max(decimals(v) for v in numbers) + round(math.log10(1 / abs(factor))))
     largest = max(abs(v * factor) for v in numbers)
     if largest > 0 and offset == 0:
         places = max(places, min(1 - math.floor(math.log10(largest)), 4))
