@@ -110,6 +110,32 @@ def _color(ctx: typer.Context, color: Color | None) -> str | None:
     return _value(_inherited(ctx, "color", color))
 
 
+# --------------------------------------------------------------------------- units and charts (#7)
+
+
+class Units(StrEnum):
+    metric = "metric"
+    imperial = "imperial"
+
+
+UnitsOption = Annotated[
+    Units | None,
+    typer.Option(
+        "--units",
+        case_sensitive=False,
+        help="Metric (°C, mm, m, km) or imperial (°F, in, ft, mi) units, converted from the stored figure. Default: as stored, or $HAMHUNG_UNITS.",
+        show_default=False,
+    ),
+]
+ChartFlag = Annotated[
+    bool, typer.Option("--chart", help="Draw the numbers as a chart (climate by month, population by year); in a pipe or another format, the chart's series.")
+]
+
+
+def _units(ctx: typer.Context, units: Units | None) -> str | None:
+    return _value(_inherited(ctx, "units", units))
+
+
 def _exit(code: int) -> None:
     if code:
         raise typer.Exit(code)
@@ -195,11 +221,12 @@ def overview(
     facts: FactsOption = None,
     color: ColorOption = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    units: UnitsOption = None,
 ) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is not None:
         return
-    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color)))
+    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color), _units(ctx, units)))
 
 
 @app.command()
@@ -226,8 +253,14 @@ def _show(
     source: str | None,
     only: Only | None,
     with_sources: bool,
+    units: Units | None = None,
+    chart: bool = False,
 ) -> None:
-    _exit(commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources))
+    _exit(
+        commands.show(
+            topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources, _units(ctx, units), chart
+        )
+    )
 
 
 SourceOption = Annotated[
@@ -256,17 +289,22 @@ def show(
     source: SourceOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    units: UnitsOption = None,
+    chart: ChartFlag = False,
 ) -> None:
     """Show a topic: its tables, then its facts. 'hamhung TOPIC' does the same.
 
     In a pipe or with a machine format, a topic with tables gives its table rows
-    (use --only facts for the facts).
+    (use --only facts for the facts). --chart draws the climate or population
+    table as a chart.
 
     Example:
 
       hamhung show history --sources
+
+      hamhung population --chart
     """
-    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources, units, chart)
 
 
 @app.command()
@@ -280,20 +318,25 @@ def climate(
     source: SourceOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    units: UnitsOption = None,
+    chart: ChartFlag = False,
 ) -> None:
     """Monthly climate normals, with their source and period.
 
     The Korea Meteorological Administration's 1991–2020 normals come first;
     --source grokipedia shows the other table, --source both shows the two,
     which disagree (annual precipitation 830.0 mm against about 1,238 mm).
+    --chart draws temperature ranges and precipitation bars.
 
     Example:
 
       hamhung climate --source both
 
+      hamhung climate --chart --source both --units imperial
+
       hamhung climate --json | jq '.[] | select(.measure == "precipitation") | .year'
     """
-    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources, units, chart)
 
 
 @app.command()
@@ -327,6 +370,7 @@ def fact(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     color: ColorOption = None,
+    units: UnitsOption = None,
 ) -> None:
     """Show facts by id, each with its sources, and both sides of any dispute.
 
@@ -336,7 +380,7 @@ def fact(
 
       hamhung fact climate-kma.humidity.aug
     """
-    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), _units(ctx, units)))
 
 
 def _check_limit(value: int) -> int:
@@ -358,6 +402,7 @@ def search(
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Show why each result matched.")] = False,
     with_sources: SourcesFlag = False,
+    units: UnitsOption = None,
 ) -> None:
     """Search facts, tables and single table cells; best first, with topic, id and score.
 
@@ -373,7 +418,7 @@ def search(
 
       hamhung search "sister city" --json | jq -r '.[0].text'
     """
-    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources))
+    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources, _units(ctx, units)))
 
 
 @app.command()
@@ -398,6 +443,7 @@ def disputes(
     fields: FieldsOption = None,
     color: ColorOption = None,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
+    units: UnitsOption = None,
 ) -> None:
     """List the facts on which sources disagree, each side with its source, most important first.
 
@@ -405,7 +451,7 @@ def disputes(
 
       hamhung disputes --topic climate
     """
-    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic))
+    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic, _units(ctx, units)))
 
 
 @app.command()

@@ -101,14 +101,39 @@ def silence_stdout() -> None:
         pass
 
 
+# --------------------------------------------------------------------------- units and charts (#7)
+
+
+def _measured(store: Any, units: str | None) -> Any:
+    """The store in the units asked for (--units, else HAMHUNG_UNITS); as stored when neither is given."""
+    if units is None and not os.environ.get("HAMHUNG_UNITS"):
+        return store  # the common case, without loading the converter
+    from .units import in_units
+
+    return in_units(store, units)
+
+
+def _chart(store: Any, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
+    """--chart: drawn with Rich for the table format, the chart's series as records in every other format."""
+    from .charts import chart_for, chart_listing, draw_chart
+
+    if only == "facts":
+        raise UsageError("--chart draws a topic's tables, so it cannot be combined with --only facts")
+    chart = chart_for(store, topic, tables)
+    if out.is_table and not out.fields:
+        draw_chart(chart, sys.stdout, out.color, terminal_width())
+    else:
+        out.emit(chart_listing(chart))
+
+
 # --------------------------------------------------------------------------- commands
 
 
-def overview(facts: str | None, color: str | None) -> int:
+def overview(facts: str | None, color: str | None, units: str | None = None) -> int:
     def action() -> None:
         from .overview import write_overview
 
-        write_overview(Session(facts).store, sys.stdout, is_terminal(), use_color(color), terminal_width())
+        write_overview(_measured(Session(facts).store, units), sys.stdout, is_terminal(), use_color(color), terminal_width())
 
     return guarded(action)
 
@@ -133,15 +158,19 @@ def show(
     source: str | None,
     only: str | None,
     with_sources: bool,
+    units: str | None = None,
+    chart: bool = False,
 ) -> int:
     def action() -> None:
         from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
 
-        store = Session(facts).store
+        store = _measured(Session(facts).store, units)
         out = Output(fmt, as_json, color, fields)
         topic = require_topic(store, topic_name)
         tables, others = select_tables(store, topic, source)
-        if out.is_table and not out.fields:
+        if chart:
+            _chart(store, topic, tables, only, out)
+        elif out.is_table and not out.fields:
             from .overview import write_topic_page
 
             write_topic_page(store, topic_page(store, topic, tables, others, only, with_sources), sys.stdout, out.color, terminal_width())
@@ -153,12 +182,12 @@ def show(
     return guarded(action)
 
 
-def fact(ids: list[str], facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def fact(ids: list[str], facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, units: str | None = None) -> int:
     def action() -> None:
         from .views import item_listing
 
         out = Output(fmt, as_json, color, fields)
-        out.emit(item_listing(Session(facts).store, ids))
+        out.emit(item_listing(_measured(Session(facts).store, units), ids))
 
     return guarded(action)
 
@@ -174,6 +203,7 @@ def search(
     topic: str | None,
     explain: bool,
     with_sources: bool,
+    units: str | None = None,
 ) -> int:
     def action() -> None:
         from .search import search as run_search
@@ -184,7 +214,7 @@ def search(
             raise UsageError("the search query is empty")
         session = Session(facts)
         out = Output(fmt, as_json, color, fields)
-        store = session.store
+        store = _measured(session.store, units)
         topic_id = require_topic(store, topic) if topic else None
         results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
         if not results:
@@ -204,11 +234,11 @@ def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | Non
     return guarded(action)
 
 
-def disputes(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, topic: str | None) -> int:
+def disputes(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, topic: str | None, units: str | None = None) -> int:
     def action() -> None:
         from .views import disputes_listing, require_topic
 
-        store = Session(facts).store
+        store = _measured(Session(facts).store, units)
         out = Output(fmt, as_json, color, fields)
         listing = disputes_listing(store, require_topic(store, topic) if topic else None)
         if not listing.rows:

@@ -6,23 +6,27 @@ they fall back to plain lines with no decoration.
 
 from __future__ import annotations
 
+from .phrasing import format_number
 from .render import inert, render
 from .store import Store
 from .views import TopicPage, topics_listing
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
 
 EXAMPLES = (
     ("hamhung climate", "monthly normals, with their source"),
-    ("hamhung districts", "the seven districts"),
+    ("hamhung climate --chart", "temperature and precipitation as a chart"),
+    ("hamhung population --chart", "population by year, estimates marked"),
     ("hamhung search vinalon", "search in any spelling: 비날론, vinylon …"),
     ("hamhung search 'relative humidity august'", "a single table cell"),
     ("hamhung disputes", "where the sources disagree"),
-    ("hamhung fact ID", "one fact with its sources"),
+    ("hamhung fact ID --units imperial", "one fact with its sources, in °F, in, ft, mi"),
     ("hamhung search 'sister city' --json | jq", "data for scripts"),
 )
+# Below this width the dashboard's panels stack; at or above it, key figures and examples sit beside the topics.
+SIDE_BY_SIDE = 120
 
 
 def _names_line(store: Store) -> str:
@@ -38,36 +42,118 @@ def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, widt
         for row in listing.rows:
             out.write(f"{row['id']}\t{row['facts']}\t{inert(str(row['title']))}\n")
         return
+    write_dashboard(store, out, color, width)
+
+
+# --------------------------------------------------------------------------- the dashboard (#7)
+
+
+def _fact_figure(store: Store, word: str) -> str | None:
+    """The value of the first fact named `word` (by id or alias), with its unit: how a store says "elevation" or "area"."""
+    for fact in store.facts.values():
+        named = fact.id.rpartition(".")[2] == word or word in (a.casefold() for a in fact.aliases)
+        if named and fact.value is not None:
+            figure = f"{format_number(fact.value)} {fact.unit}" if fact.unit else format_number(fact.value)
+            return figure + (" (disputed)" if fact.disputed else "")
+    return None
+
+
+def key_figures(store: Store) -> list[tuple[str, str]]:
+    """The few numbers an almanac puts first, each taken from the store (and left out when the store lacks it)."""
+    from .charts import climate_chart, latest_population, population_chart
+
+    figures: list[tuple[str, str]] = []
+    population = population_chart(store)
+    if population is not None:
+        point = latest_population(population)
+        count = f"{point.population:,}" + (f" {population.unit}" if population.unit else "")
+        figures.append(("Population", f"{count} ({point.year}{', ' + point.kind if point.kind else ''})"))
+    for label, word in (("Area", "area"), ("Elevation", "elevation"), ("Coordinates", "coordinates")):
+        figure = _fact_figure(store, word)
+        if figure is not None:
+            figures.append((label, figure))
+    climate = climate_chart(store, [t for t in store.tables.values() if t.kind == "monthly"][:1])
+    if climate is not None:
+        series = climate.series[0]
+        parts = []
+        if series.year_mean is not None:
+            parts.append(f"{format_number(series.year_mean)} {series.temperature_unit} mean")
+        if series.year_precipitation is not None:
+            parts.append(f"{format_number(series.year_precipitation)} {series.precipitation_unit} precipitation")
+        if parts:
+            figures.append(("Climate", f"{', '.join(parts)} a year ({series.table}{', ' + series.period if series.period else ''})"))
+    disputed = sum(f.disputed for f in store.facts.values())
+    counts = f"{len(store.facts)} ({disputed} disputed) in {len(store.topics)} topics, {len(store.tables)} tables, {len(store.sources)} sources"
+    figures.append(("Facts", counts))
+    return figures
+
+
+def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None = None) -> None:
+    """`hamhung` on a terminal: the name, the summary, then panels of key figures, topics and examples that stack on narrow screens."""
+    from rich import box
+    from rich.console import Group
     from rich.padding import Padding
+    from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    from .render import make_console
+    from .render import _encodes, make_console
 
     console = make_console(out, color, width)
+    width = console.size.width
+    frame = box.ROUNDED if _encodes(out, "╭─╮│") else box.ASCII
+
+    def panel(body: Any, title: str) -> Any:
+        return Panel(body, title=Text(title, style="bold"), title_align="left", box=frame, expand=True, padding=(0, 1))
+
     heading = Text(inert(store.name), style="bold")
     if store.names:
-        heading.append("  " + inert(_names_line(store)), style="cyan")
+        heading.append("  " + inert(_names_line(store)), style="cyan" if color else "")
     console.print(heading)
     if store.summary:
-        console.print(Padding(Text(inert(store.summary)), (0, 0, 1, 0)))
-    topics = Table(box=None, show_header=True, header_style="bold", pad_edge=False, title=None)
+        console.print(Text(inert(store.summary)))
+    console.print()
+
+    figures = Table.grid(padding=(0, 2))
+    figures.add_column(style="bold" if color else "", no_wrap=True)
+    figures.add_column(overflow="fold")
+    for label, value in key_figures(store):
+        figures.add_row(Text(label), Text(inert(value)))
+
+    narrow = width < 60
+    topics = Table(box=None, show_header=True, header_style="bold" if color else "", pad_edge=False, padding=(0, 1))
     topics.add_column("Topic", style="green" if color else "", no_wrap=True)
     topics.add_column("Facts", justify="right", no_wrap=True)
-    topics.add_column("About", overflow="fold")
-    for row in listing.rows:
-        extra = f" (+{row['tables']} table{'s' if row['tables'] > 1 else ''})" if row["tables"] else ""
-        topics.add_row(Text(str(row["id"])), Text(f"{row['facts']}{extra}"), Text(inert(str(row["title"]))))
-    console.print(topics)
-    console.print()
-    console.print(Text("Try:", style="bold"))
-    examples = Table(box=None, show_header=False, pad_edge=False)
-    examples.add_column(no_wrap=True, style="cyan" if color else "")
-    examples.add_column(overflow="fold", style="dim" if color else "")
-    for command, what in EXAMPLES:
-        examples.add_row(Text(command), Text(what))
-    console.print(Padding(examples, (0, 0, 0, 2)))
-    console.print(Text("hamhung --help lists every command and option.", style="dim"))
+    if not narrow:
+        topics.add_column("About", overflow="fold")
+    for row in topics_listing(store).rows:
+        extra = f" +{row['tables']} table{'s' if row['tables'] > 1 else ''}" if row["tables"] else ""
+        cells = [Text(str(row["id"])), Text(f"{row['facts']}{extra}")]
+        topics.add_row(*cells, *([] if narrow else [Text(inert(str(row["title"])))]))
+
+    examples = Table.grid(padding=(0, 2))
+    if width < 90:  # the command on one line, what it does indented below it
+        examples.add_column(overflow="fold")
+        for command, what in EXAMPLES:
+            examples.add_row(Text(command, style="cyan" if color else ""))
+            examples.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
+    else:
+        examples.add_column(no_wrap=True, style="cyan" if color else "")
+        examples.add_column(overflow="fold", style="dim" if color else "")
+        for command, what in EXAMPLES:
+            examples.add_row(Text(command), Text(what))
+
+    if width >= SIDE_BY_SIDE:
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(ratio=3)
+        grid.add_column(ratio=2)
+        grid.add_row(Group(panel(figures, "Key figures"), panel(examples, "Try")), panel(topics, "Topics"))
+        console.print(grid)
+    else:
+        console.print(panel(figures, "Key figures"))
+        console.print(panel(topics, "Topics"))
+        console.print(panel(examples, "Try"))
+    console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim" if color else ""))
 
 
 def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:

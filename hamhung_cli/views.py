@@ -387,7 +387,8 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
     for result in results:
         doc = result.document
         fact = store.facts.get(doc.id)
-        text = doc.text + (" [disputed]" if fact and fact.disputed else "")
+        shown, measure = _shown_document(store, doc)
+        text = shown + (" [disputed]" if fact and fact.disputed else "")
         row: dict[str, Any] = {"score": result.percent, "topic": doc.topic, "id": doc.id, "text": text}
         citations = document_citations(store, doc.id)
         if with_sources:
@@ -399,16 +400,28 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
         if explain:
             row["explain"] = "; ".join(f"{e['query']}→{e['matched']} in {e['field']} ({e['how']})" for e in explanation)
         rows.append(row)
-        record: dict[str, Any] = {"score": result.percent, "kind": doc.kind, "topic": doc.topic, "id": doc.id, "text": doc.text}
+        record: dict[str, Any] = {"score": result.percent, "kind": doc.kind, "topic": doc.topic, "id": doc.id, "text": shown}
         if fact:
             record.update({k: v for k, v in fact_record(store, fact).items() if k not in record})
         else:
+            record.update(measure)
             record["disputed"] = False
             record["sources"] = [citation_record(store, c) for c in citations]
         if explain:
             record["explain"] = explanation
         json_rows.append(record)
     return Listing("search", "Search results", columns, rows, [], json_rows=json_rows)
+
+
+def _shown_document(store: Store, doc: Any) -> tuple[str, dict[str, Any]]:
+    """A result's text from the store as shown (so --units reaches table cells), and a cell's value and unit for JSON."""
+    if doc.kind in ("cell", "row"):
+        table, row, month = split_item_id(store, doc.id)
+        if table is not None and isinstance(row, MonthlyRow):
+            if month is None:
+                return row_text(table, row), {}
+            return cell_text(table, row, month), {"value": row.values[month] if month < 12 else row.year, "unit": row.unit}
+    return doc.text, {}
 
 
 # --------------------------------------------------------------------------- single items

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -70,6 +71,16 @@ def test_terminal_gets_a_coloured_table() -> None:
     assert code == 0, out
     assert "\x1b[" in out, "colour on a terminal"
     assert "━" in out and "Month" in out and "Korea Meteorological" in out
+
+
+def test_terminal_gets_the_dashboard_and_drawn_charts() -> None:
+    code, out = read_pty([installed_command()], clean_env(TERM="xterm-256color"), columns=160)
+    assert code == 0, out
+    assert "\x1b[" in out and "Key figures" in out and "╭" in out
+    code, chart = read_pty([installed_command(), "climate", "--chart", "--source", "both"], clean_env(TERM="xterm-256color"), columns=40)
+    text = re.sub("\x1b\\[[0-9;]*m", "", chart)
+    assert code == 0 and "\x1b[" in chart, chart
+    assert max(len(line) for line in text.splitlines()) <= 40 and "●" in text and "◆" in text and "Precipitation, mm" in text
 
 
 def test_terminal_respects_no_color() -> None:

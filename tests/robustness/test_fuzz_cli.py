@@ -23,8 +23,25 @@ settings.register_profile("long", max_examples=3000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 MINI = Path(__file__).parent.parent / "data" / "mini.toml"
-COMMANDS = ["", "topics", "climate", "districts", "show", "fact", "search", "sources", "disputes", "check", "history", "weather", "nosuch"]
-OPTIONS = ["--json", "--format", "-f", "--fields", "--color", "--limit", "-n", "--topic", "-t", "--source", "--only", "--explain", "--sources", "--"]
+COMMANDS = ["", "topics", "climate", "districts", "show", "fact", "search", "sources", "disputes", "check", "history", "weather", "population", "nosuch"]
+OPTIONS = [
+    "--json",
+    "--format",
+    "-f",
+    "--fields",
+    "--color",
+    "--limit",
+    "-n",
+    "--topic",
+    "-t",
+    "--source",
+    "--only",
+    "--explain",
+    "--sources",
+    "--chart",
+    "--units",
+    "--",
+]
 VALUES = [
     "json",
     "csv",
@@ -45,6 +62,8 @@ VALUES = [
     "help",
     "facts",
     "both",
+    "metric",
+    "imperial",
     "kma",
     "",
 ]
