@@ -45,6 +45,13 @@ class Only(StrEnum):
     tables = "tables"
 
 
+class Romanization(StrEnum):
+    mr = "mr"
+    plain = "plain"
+    rr = "rr"
+    hangul = "hangul"
+
+
 # --------------------------------------------------------------------------- completion
 
 
@@ -92,6 +99,27 @@ ColorOption = Annotated[
         "--color", case_sensitive=False, help="Colour on a terminal: auto (default; honours NO_COLOR and TERM=dumb), always or never.", show_default=False
     ),
 ]
+
+
+# Names and pictures (issue #7): one pair of options, added to every command that prints names or draws a table.
+RomanizationOption = Annotated[
+    Romanization | None,
+    typer.Option(
+        "--romanization",
+        case_sensitive=False,
+        help="Names as mr (Hamhŭng), plain (Hamhung), rr (Hamheung) or hangul (함흥). Default: $HAMHUNG_ROMANIZATION, else as the store spells them.",
+        show_default=False,
+    ),
+]
+SvgOption = Annotated[
+    str | None,
+    typer.Option("--svg", metavar="FILE", help="Also save the terminal rendering as an SVG picture in FILE (80 columns, or $COLUMNS).", show_default=False),
+]
+
+
+def _names(ctx: typer.Context, romanization: Romanization | None, svg: str | None) -> dict[str, str | None]:
+    """--romanization and --svg as keyword arguments for commands.py, given after the command word or before it."""
+    return {"romanization": _value(_inherited(ctx, "romanization", romanization)), "svg": _inherited(ctx, "svg", svg)}
 
 
 def _inherited(ctx: typer.Context | None, name: str, value: Any) -> Any:
@@ -195,16 +223,25 @@ def overview(
     facts: FactsOption = None,
     color: ColorOption = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is not None:
         return
-    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color)))
+    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color), **_names(ctx, romanization, svg)))
 
 
 @app.command()
 def topics(
-    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    color: ColorOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the topics with how many facts and tables each holds.
 
@@ -212,7 +249,7 @@ def topics(
 
       hamhung topics --format csv
     """
-    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), **_names(ctx, romanization, svg)))
 
 
 def _show(
@@ -226,8 +263,11 @@ def _show(
     source: str | None,
     only: Only | None,
     with_sources: bool,
+    romanization: Romanization | None = None,
+    svg: str | None = None,
 ) -> None:
-    _exit(commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources))
+    names = _names(ctx, romanization, svg)
+    _exit(commands.show(topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources, **names))
 
 
 SourceOption = Annotated[
@@ -256,6 +296,8 @@ def show(
     source: SourceOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Show a topic: its tables, then its facts. 'hamhung TOPIC' does the same.
 
@@ -266,7 +308,7 @@ def show(
 
       hamhung show history --sources
     """
-    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources, romanization, svg)
 
 
 @app.command()
@@ -280,6 +322,8 @@ def climate(
     source: SourceOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Monthly climate normals, with their source and period.
 
@@ -293,7 +337,7 @@ def climate(
 
       hamhung climate --json | jq '.[] | select(.measure == "precipitation") | .year'
     """
-    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources)
+    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources, romanization, svg)
 
 
 @app.command()
@@ -306,6 +350,8 @@ def districts(
     color: ColorOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """The city's districts (guyŏk), with their names in each romanization.
 
@@ -313,7 +359,7 @@ def districts(
 
       hamhung districts --format csv
     """
-    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources)
+    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources, romanization, svg)
 
 
 @app.command()
@@ -327,6 +373,8 @@ def fact(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
     color: ColorOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Show facts by id, each with its sources, and both sides of any dispute.
 
@@ -336,7 +384,7 @@ def fact(
 
       hamhung fact climate-kma.humidity.aug
     """
-    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), **_names(ctx, romanization, svg)))
 
 
 def _check_limit(value: int) -> int:
@@ -358,6 +406,8 @@ def search(
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Show why each result matched.")] = False,
     with_sources: SourcesFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Search facts, tables and single table cells; best first, with topic, id and score.
 
@@ -373,12 +423,19 @@ def search(
 
       hamhung search "sister city" --json | jq -r '.[0].text'
     """
-    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources))
+    names = _names(ctx, romanization, svg)
+    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources, **names))
 
 
 @app.command()
 def sources(
-    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    color: ColorOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the sources: which part of which document, the reference it cites, and how many facts use it.
 
@@ -386,7 +443,7 @@ def sources(
 
       hamhung sources --json | jq '.[] | select(.facts > 10) | .id'
     """
-    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), svg=_inherited(ctx, "svg", svg)))
 
 
 @app.command()
@@ -398,6 +455,7 @@ def disputes(
     fields: FieldsOption = None,
     color: ColorOption = None,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the facts on which sources disagree, each side with its source, most important first.
 
@@ -405,7 +463,7 @@ def disputes(
 
       hamhung disputes --topic climate
     """
-    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic))
+    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic, svg=_inherited(ctx, "svg", svg)))
 
 
 @app.command()

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
+from .store import Store
 from .terminal import default_format, is_terminal, terminal_width, use_color
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
@@ -26,7 +27,7 @@ MAX_LIMIT = 10_000
 class Output:
     """How this run prints: format, colour, width and field selection."""
 
-    def __init__(self, fmt: str | None, as_json: bool, color: str | None, fields: str | None) -> None:
+    def __init__(self, fmt: str | None, as_json: bool, color: str | None, fields: str | None, svg: str | None = None) -> None:
         if as_json and fmt not in (None, "json"):
             raise UsageError("--json and --format cannot both be given")
         self.format = "json" if as_json else (fmt or default_format())
@@ -34,6 +35,8 @@ class Output:
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
         if fields is not None and not self.fields:
             raise UsageError("--fields needs at least one field name")
+        self.svg = svg
+        self.svg_color = svg is not None and _svg_color(color)
 
     @property
     def is_table(self) -> bool:
@@ -48,7 +51,32 @@ class Output:
             return
         if self.fields:
             listing = select_fields(listing, self.fields)
+        self.picture(lambda out, color, width: render(listing, "table", out, color, width))
         render(listing, self.format, sys.stdout, self.color, terminal_width())
+
+    def picture(self, draw: Callable[[Any, bool, int], None]) -> None:
+        """--svg FILE: save the terminal rendering, once, before anything goes to stdout."""
+        if self.svg is None:
+            return
+        from .svg import save_svg
+
+        path, self.svg = self.svg, None
+        save_svg(path, draw, self.svg_color, terminal_width())
+
+
+def _svg_color(color: str | None) -> bool:
+    from .svg import wants_color
+
+    return wants_color(color)
+
+
+def named(store: Store, romanization: str | None) -> Store:
+    """The store with entity names in the form asked for (--romanization, else $HAMHUNG_ROMANIZATION)."""
+    if romanization is None and not os.environ.get("HAMHUNG_ROMANIZATION"):
+        return store
+    from .names import resolve_form, romanized
+
+    return romanized(store, resolve_form(romanization))
 
 
 def guarded(action: Callable[[], int | None]) -> int:
@@ -101,21 +129,26 @@ def silence_stdout() -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def overview(facts: str | None, color: str | None) -> int:
+def overview(facts: str | None, color: str | None, *, romanization: str | None = None, svg: str | None = None) -> int:
     def action() -> None:
         from .overview import write_overview
 
-        write_overview(Session(facts).store, sys.stdout, is_terminal(), use_color(color), terminal_width())
+        store = named(Session(facts).store, romanization)
+        if svg is not None:
+            Output(None, False, color, None, svg).picture(lambda out, c, width: write_overview(store, out, True, c, width))
+        write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
 
     return guarded(action)
 
 
-def topics(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def topics(
+    facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, romanization: str | None = None, svg: str | None = None
+) -> int:
     def action() -> None:
         from .views import topics_listing
 
-        out = Output(fmt, as_json, color, fields)
-        out.emit(topics_listing(Session(facts).store))
+        out = Output(fmt, as_json, color, fields, svg)
+        out.emit(topics_listing(named(Session(facts).store, romanization)))
 
     return guarded(action)
 
@@ -130,18 +163,24 @@ def show(
     source: str | None,
     only: str | None,
     with_sources: bool,
+    *,
+    romanization: str | None = None,
+    svg: str | None = None,
 ) -> int:
     def action() -> None:
         from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
 
-        store = Session(facts).store
-        out = Output(fmt, as_json, color, fields)
+        store = named(Session(facts).store, romanization)
+        out = Output(fmt, as_json, color, fields, svg)
         topic = require_topic(store, topic_name)
         tables, others = select_tables(store, topic, source)
-        if out.is_table and not out.fields:
+        if (out.is_table or out.svg) and not out.fields:
             from .overview import write_topic_page
 
-            write_topic_page(store, topic_page(store, topic, tables, others, only, with_sources), sys.stdout, out.color, terminal_width())
+            page = topic_page(store, topic, tables, others, only, with_sources)
+            out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width))
+        if out.is_table and not out.fields:
+            write_topic_page(store, page, sys.stdout, out.color, terminal_width())
         elif tables and only != "facts":
             out.emit(tables_listing(store, tables))
         else:
@@ -150,12 +189,22 @@ def show(
     return guarded(action)
 
 
-def fact(ids: list[str], facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def fact(
+    ids: list[str],
+    facts: str | None,
+    fmt: str | None,
+    as_json: bool,
+    fields: str | None,
+    color: str | None,
+    *,
+    romanization: str | None = None,
+    svg: str | None = None,
+) -> int:
     def action() -> None:
         from .views import item_listing
 
-        out = Output(fmt, as_json, color, fields)
-        out.emit(item_listing(Session(facts).store, ids))
+        out = Output(fmt, as_json, color, fields, svg)
+        out.emit(item_listing(named(Session(facts).store, romanization), ids))
 
     return guarded(action)
 
@@ -171,6 +220,9 @@ def search(
     topic: str | None,
     explain: bool,
     with_sources: bool,
+    *,
+    romanization: str | None = None,
+    svg: str | None = None,
 ) -> int:
     def action() -> None:
         from .search import search as run_search
@@ -180,8 +232,8 @@ def search(
         if not text.strip():
             raise UsageError("the search query is empty")
         session = Session(facts)
-        out = Output(fmt, as_json, color, fields)
-        store = session.store
+        out = Output(fmt, as_json, color, fields, svg)
+        store = named(session.store, romanization)
         topic_id = require_topic(store, topic) if topic else None
         results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
         if not results:
@@ -191,22 +243,22 @@ def search(
     return guarded(action)
 
 
-def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, svg: str | None = None) -> int:
     def action() -> None:
         from .views import sources_listing
 
-        out = Output(fmt, as_json, color, fields)
+        out = Output(fmt, as_json, color, fields, svg)
         out.emit(sources_listing(Session(facts).store))
 
     return guarded(action)
 
 
-def disputes(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, topic: str | None) -> int:
+def disputes(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, topic: str | None, *, svg: str | None = None) -> int:
     def action() -> None:
         from .views import disputes_listing, require_topic
 
         store = Session(facts).store
-        out = Output(fmt, as_json, color, fields)
+        out = Output(fmt, as_json, color, fields, svg)
         listing = disputes_listing(store, require_topic(store, topic) if topic else None)
         if not listing.rows:
             raise NotFound("no disputed facts" + (f" in topic '{topic}'" if topic else ""))
@@ -235,3 +287,4 @@ def check(path: str | None) -> int:
         return EXIT_OK
 
     return guarded(action)
+

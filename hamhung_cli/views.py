@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from .errors import NotFound, UsageError
 from .normalize import folded_phrase
-from .search import Index, Result, cell_text, format_number, row_text
+from .search import Document, Index, Result, cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, Store, Table
 
 
@@ -45,6 +45,8 @@ class Listing:
         # On a terminal, draw these as cards (one block per record) instead of a table.
         self.cards: list[dict[str, Any]] | None = None
         self.card_fields: list[ViewColumn] | None = None
+        # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
+        self.source_notes: list[str] = []
 
     def records(self) -> list[dict[str, Any]]:
         return self.json_rows if self.json_rows is not None else self.rows
@@ -157,6 +159,7 @@ def monthly_listing(store: Store, tables: list[Table]) -> Listing:
     notes = [_table_source_note(store, t) for t in tables]
     listing = Listing("climate", title, columns, rows, notes, json_rows=json_rows)
     listing.transposed = _months_as_rows(tables)
+    listing.source_notes = notes
     return listing
 
 
@@ -195,7 +198,9 @@ def records_listing(store: Store, table: Table) -> Listing:
         columns.append(ViewColumn(column.key, title, numeric=column.key in numeric, wide=column.key in ("note", "notes", "description", "role")))
     # Revised Romanization alongside the table's own name columns, when rows carry it (McCune–Reischauer
     # is usually the name column itself): people search and write in either.
-    has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") for r in table.rows) and "rr" not in {c.key for c in table.columns}
+    # Not when the name column already shows it (--romanization rr).
+    has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") not in (None, r.get("name")) for r in table.rows)
+    has_rr = has_rr and "rr" not in {c.key for c in table.columns}
     if has_rr:
         columns.insert(2, ViewColumn("rr", "Revised Romanization"))
     has_notes = any(isinstance(r, RecordRow) and r.note for r in table.rows)
@@ -216,7 +221,9 @@ def records_listing(store: Store, table: Table) -> Listing:
         full["sources"] = [citation_record(store, c) for c in (row.sources or table.sources)]
         json_rows.append(full)
     notes = [n for n in (table.note,) if n] + [_table_source_note(store, table)]
-    return Listing(table.id, _table_title(table), columns, rows, notes, json_rows=json_rows)
+    listing = Listing(table.id, _table_title(table), columns, rows, notes, json_rows=json_rows)
+    listing.source_notes = notes[-1:]
+    return listing
 
 
 def table_listing(store: Store, table: Table) -> Listing:
@@ -375,7 +382,7 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
     for result in results:
         doc = result.document
         fact = store.facts.get(doc.id)
-        text = doc.text + (" [disputed]" if fact and fact.disputed else "")
+        text = document_text(store, doc) + (" [disputed]" if fact and fact.disputed else "")
         row: dict[str, Any] = {"score": result.percent, "topic": doc.topic, "id": doc.id, "text": text}
         citations = document_citations(store, doc.id)
         if with_sources:
@@ -387,7 +394,7 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
         if explain:
             row["explain"] = "; ".join(f"{e['query']}→{e['matched']} in {e['field']} ({e['how']})" for e in explanation)
         rows.append(row)
-        record: dict[str, Any] = {"score": result.percent, "kind": doc.kind, "topic": doc.topic, "id": doc.id, "text": doc.text}
+        record: dict[str, Any] = {"score": result.percent, "kind": doc.kind, "topic": doc.topic, "id": doc.id, "text": document_text(store, doc)}
         if fact:
             record.update({k: v for k, v in fact_record(store, fact).items() if k not in record})
         else:
@@ -397,6 +404,21 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
             record["explain"] = explanation
         json_rows.append(record)
     return Listing("search", "Search results", columns, rows, [], json_rows=json_rows)
+
+
+def document_text(store: Store, doc: Document) -> str:
+    """A result's text from this run's store, not the index's copy: the same words, but names in the --romanization asked for."""
+    if doc.kind == "fact":
+        return store.facts[doc.id].text if doc.id in store.facts else doc.text
+    table, row, month = split_item_id(store, doc.id)
+    if table is None:
+        return doc.text
+    if row is None:
+        return table.title + (f" ({table.period})" if table.period else "")
+    if month is None:
+        return row_text(table, row)
+    assert isinstance(row, MonthlyRow)
+    return cell_text(table, row, month)
 
 
 # --------------------------------------------------------------------------- single items
@@ -590,7 +612,9 @@ def tables_listing(store: Store, tables: list[Table]) -> Listing:
     rows = [{"table": t.id, **r} for t, listing in zip(tables, listings, strict=True) for r in listing.rows]
     json_rows = [r for listing in listings for r in listing.records()]
     notes = [n for listing in listings for n in listing.notes]
-    return Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
+    combined = Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
+    combined.source_notes = [n for listing in listings for n in listing.source_notes]
+    return combined
 
 
 class TopicPage(NamedTuple):

@@ -25,6 +25,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 MINI = Path(__file__).parent.parent / "data" / "mini.toml"
 COMMANDS = ["", "topics", "climate", "districts", "show", "fact", "search", "sources", "disputes", "check", "history", "weather", "nosuch"]
 OPTIONS = ["--json", "--format", "-f", "--fields", "--color", "--limit", "-n", "--topic", "-t", "--source", "--only", "--explain", "--sources", "--"]
+OPTIONS += ["--romanization"]
 VALUES = [
     "json",
     "csv",
@@ -46,6 +47,8 @@ VALUES = [
     "facts",
     "both",
     "kma",
+    "rr",
+    "hangul",
     "",
 ]
 TEXT = st.text(
