@@ -485,6 +485,29 @@ def check(
     _exit(commands.check(path or _facts(ctx, facts)))
 
 
+@app.command("help")
+def help_(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(metavar="[TOPIC]", help="A help topic, or a command name.", show_default=False)] = None,
+) -> None:
+    """Reference topics: formats, exit-codes, store, romanization, environment.
+
+    Without a topic, lists them. 'hamhung help COMMAND' is 'hamhung COMMAND --help'.
+
+    Example:
+
+      hamhung help store
+    """
+    group = ctx.parent.command if ctx.parent is not None else None
+    command = group.get_command(ctx, topic) if group is not None and topic and hasattr(group, "get_command") else None
+    if command is not None:
+        text = command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent))
+        if text:  # with rich help on a terminal, Typer has printed it already
+            typer.echo(text)
+        return
+    _exit(commands.help_topic(topic))
+
+
 def main() -> None:
     """Console-script entry point."""
     degrade_streams()

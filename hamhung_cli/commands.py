@@ -288,3 +288,23 @@ def check(path: str | None) -> int:
 
     return guarded(action)
 
+
+def help_topic(name: str | None) -> int:
+    """`hamhung help [TOPIC]`: a reference text, or the list of them."""
+
+    def action() -> None:
+        from .helptopics import ALIASES, TOPICS, listing
+
+        if name is None:
+            sys.stdout.write(listing())
+            return
+        key = name.strip().lower()
+        topic = TOPICS.get(ALIASES.get(key, key))
+        if topic is None:
+            import difflib
+
+            suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
+            raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
+        sys.stdout.write(topic.text)
+
+    return guarded(action)
