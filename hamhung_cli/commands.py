@@ -36,7 +36,7 @@ class Output:
         if fields is not None and not self.fields:
             raise UsageError("--fields needs at least one field name")
         self.svg = svg
-        self.svg_color = svg is not None and _svg_color(color)
+        self.color_choice = color
 
     @property
     def is_table(self) -> bool:
@@ -55,19 +55,18 @@ class Output:
         render(listing, self.format, sys.stdout, self.color, terminal_width())
 
     def picture(self, draw: Callable[[Any, bool, int], None]) -> None:
-        """--svg FILE: save the terminal rendering, once, before anything goes to stdout."""
-        if self.svg is None:
-            return
-        from .svg import save_svg
-
+        """--svg FILE, once per run (a topic page saves the page, not each of its listings)."""
         path, self.svg = self.svg, None
-        save_svg(path, draw, self.svg_color, terminal_width())
+        picture(path, self.color_choice, draw)
 
 
-def _svg_color(color: str | None) -> bool:
-    from .svg import wants_color
+def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int], None]) -> None:
+    """--svg FILE: save draw(out, color, width), the terminal rendering, before anything goes to stdout."""
+    if svg is None:
+        return
+    from .svg import save_svg, wants_color
 
-    return wants_color(color)
+    save_svg(svg, draw, wants_color(color), terminal_width())
 
 
 def named(store: Store, romanization: str | None) -> Store:
@@ -134,8 +133,7 @@ def overview(facts: str | None, color: str | None, *, romanization: str | None =
         from .overview import write_overview
 
         store = named(Session(facts).store, romanization)
-        if svg is not None:
-            Output(None, False, color, None, svg).picture(lambda out, c, width: write_overview(store, out, True, c, width))
+        picture(svg, color, lambda out, c, width: write_overview(store, out, True, c, width))
         write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
 
     return guarded(action)
@@ -174,14 +172,15 @@ def show(
         out = Output(fmt, as_json, color, fields, svg)
         topic = require_topic(store, topic_name)
         tables, others = select_tables(store, topic, source)
-        if (out.is_table or out.svg) and not out.fields:
+        if (out.is_table or out.svg is not None) and not out.fields:
             from .overview import write_topic_page
 
             page = topic_page(store, topic, tables, others, only, with_sources)
             out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width))
-        if out.is_table and not out.fields:
-            write_topic_page(store, page, sys.stdout, out.color, terminal_width())
-        elif tables and only != "facts":
+            if out.is_table:
+                write_topic_page(store, page, sys.stdout, out.color, terminal_width())
+                return
+        if tables and only != "facts":
             out.emit(tables_listing(store, tables))
         else:
             out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, with_sources))
