@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from hamhung_cli import errors
+from hamhung_cli import errors, fast
 from hamhung_cli.cli import app
 from hamhung_cli.helptopics import ENVIRONMENT, EXIT_CODES, FORMATS, TOPICS, WIDTH, markdown_entries
+
+from .conftest import clean_env, installed_command
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -54,6 +57,10 @@ def test_help_is_a_command_even_when_a_store_has_a_topic_called_help(tmp_path: P
     store.write_text('schema = 1\n[[topic]]\nid = "help"\ntitle = "Helpers"\n', encoding="utf-8")
     result = invoke("--facts", str(store), "help", "formats")
     assert result.exit_code == 0 and result.stdout == TOPICS["formats"].text
+    # The console script too: its fast path must not take 'help' for the store's topic.
+    assert fast.parse(["--facts", str(store), "help"]) is None
+    script = subprocess.run([installed_command(), "help"], capture_output=True, text=True, env=clean_env(HAMHUNG_FACTS=str(store)), timeout=60)
+    assert script.returncode == 0 and script.stdout == invoke("help").stdout
 
 
 def test_exit_codes_are_the_ones_the_code_uses() -> None:
