@@ -45,6 +45,13 @@ class Only(StrEnum):
     tables = "tables"
 
 
+class Romanization(StrEnum):
+    mr = "mr"
+    plain = "plain"
+    rr = "rr"
+    hangul = "hangul"
+
+
 # --------------------------------------------------------------------------- completion
 
 
@@ -92,6 +99,27 @@ ColorOption = Annotated[
         "--color", case_sensitive=False, help="Colour on a terminal: auto (default; honours NO_COLOR and TERM=dumb), always or never.", show_default=False
     ),
 ]
+
+
+# Names and pictures (issue #7): one pair of options, added to every command that prints names or draws a table.
+RomanizationOption = Annotated[
+    Romanization | None,
+    typer.Option(
+        "--romanization",
+        case_sensitive=False,
+        help="Names as mr (Hamhŭng), plain (Hamhung), rr (Hamheung) or hangul (함흥). Default: $HAMHUNG_ROMANIZATION, else as the store spells them.",
+        show_default=False,
+    ),
+]
+SvgOption = Annotated[
+    str | None,
+    typer.Option("--svg", metavar="FILE", help="Also save the terminal rendering as an SVG picture in FILE (80 columns, or $COLUMNS).", show_default=False),
+]
+
+
+def _names(ctx: typer.Context, romanization: Romanization | None, svg: str | None) -> dict[str, str | None]:
+    """--romanization and --svg as keyword arguments for commands.py, given after the command word or before it."""
+    return {"romanization": _value(_inherited(ctx, "romanization", romanization)), "svg": _inherited(ctx, "svg", svg)}
 
 
 def _inherited(ctx: typer.Context | None, name: str, value: Any) -> Any:
@@ -222,16 +250,25 @@ def overview(
     color: ColorOption = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     units: UnitsOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is not None:
         return
-    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color), _units(ctx, units)))
+    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color), units=_units(ctx, units), **_names(ctx, romanization, svg)))
 
 
 @app.command()
 def topics(
-    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    color: ColorOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the topics with how many facts and tables each holds.
 
@@ -239,7 +276,7 @@ def topics(
 
       hamhung topics --format csv
     """
-    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), **_names(ctx, romanization, svg)))
 
 
 def _show(
@@ -255,10 +292,24 @@ def _show(
     with_sources: bool,
     units: Units | None = None,
     chart: bool = False,
+    romanization: Romanization | None = None,
+    svg: str | None = None,
 ) -> None:
+    names = _names(ctx, romanization, svg)
     _exit(
         commands.show(
-            topic_name, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), source, _value(only), with_sources, _units(ctx, units), chart
+            topic_name,
+            _facts(ctx, facts),
+            _value(fmt),
+            as_json,
+            fields,
+            _color(ctx, color),
+            source,
+            _value(only),
+            with_sources,
+            units=_units(ctx, units),
+            chart=chart,
+            **names,
         )
     )
 
@@ -291,6 +342,8 @@ def show(
     with_sources: SourcesFlag = False,
     units: UnitsOption = None,
     chart: ChartFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Show a topic: its tables, then its facts. 'hamhung TOPIC' does the same.
 
@@ -304,7 +357,7 @@ def show(
 
       hamhung population --chart
     """
-    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources, units, chart)
+    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources, units=units, chart=chart, romanization=romanization, svg=svg)
 
 
 @app.command()
@@ -320,6 +373,8 @@ def climate(
     with_sources: SourcesFlag = False,
     units: UnitsOption = None,
     chart: ChartFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Monthly climate normals, with their source and period.
 
@@ -336,7 +391,7 @@ def climate(
 
       hamhung climate --json | jq '.[] | select(.measure == "precipitation") | .year'
     """
-    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources, units, chart)
+    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources, units=units, chart=chart, romanization=romanization, svg=svg)
 
 
 @app.command()
@@ -349,6 +404,8 @@ def districts(
     color: ColorOption = None,
     only: OnlyOption = None,
     with_sources: SourcesFlag = False,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """The city's districts (guyŏk), with their names in each romanization.
 
@@ -356,7 +413,7 @@ def districts(
 
       hamhung districts --format csv
     """
-    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources)
+    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources, romanization=romanization, svg=svg)
 
 
 @app.command()
@@ -371,6 +428,8 @@ def fact(
     fields: FieldsOption = None,
     color: ColorOption = None,
     units: UnitsOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Show facts by id, each with its sources, and both sides of any dispute.
 
@@ -380,7 +439,7 @@ def fact(
 
       hamhung fact climate-kma.humidity.aug
     """
-    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), _units(ctx, units)))
+    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), units=_units(ctx, units), **_names(ctx, romanization, svg)))
 
 
 def _check_limit(value: int) -> int:
@@ -403,6 +462,8 @@ def search(
     explain: Annotated[bool, typer.Option("--explain", help="Show why each result matched.")] = False,
     with_sources: SourcesFlag = False,
     units: UnitsOption = None,
+    romanization: RomanizationOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """Search facts, tables and single table cells; best first, with topic, id and score.
 
@@ -418,12 +479,23 @@ def search(
 
       hamhung search "sister city" --json | jq -r '.[0].text'
     """
-    _exit(commands.search(query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources, _units(ctx, units)))
+    names = _names(ctx, romanization, svg)
+    _exit(
+        commands.search(
+            query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources, units=_units(ctx, units), **names
+        )
+    )
 
 
 @app.command()
 def sources(
-    ctx: typer.Context, facts: FactsOption = None, fmt: FormatOption = None, as_json: JsonOption = False, fields: FieldsOption = None, color: ColorOption = None
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    color: ColorOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the sources: which part of which document, the reference it cites, and how many facts use it.
 
@@ -431,7 +503,7 @@ def sources(
 
       hamhung sources --json | jq '.[] | select(.facts > 10) | .id'
     """
-    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color)))
+    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), svg=_inherited(ctx, "svg", svg)))
 
 
 @app.command()
@@ -444,6 +516,7 @@ def disputes(
     color: ColorOption = None,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
     units: UnitsOption = None,
+    svg: SvgOption = None,
 ) -> None:
     """List the facts on which sources disagree, each side with its source, most important first.
 
@@ -451,7 +524,11 @@ def disputes(
 
       hamhung disputes --topic climate
     """
-    _exit(commands.disputes(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic, _units(ctx, units)))
+    _exit(
+        commands.disputes(
+            _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic, units=_units(ctx, units), svg=_inherited(ctx, "svg", svg)
+        )
+    )
 
 
 @app.command()
@@ -471,6 +548,29 @@ def check(
       hamhung check my-notes.toml
     """
     _exit(commands.check(path or _facts(ctx, facts)))
+
+
+@app.command("help")
+def help_(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(metavar="[TOPIC]", help="A help topic, or a command name.", show_default=False)] = None,
+) -> None:
+    """Reference topics: formats, exit-codes, store, romanization, environment.
+
+    Without a topic, lists them. 'hamhung help COMMAND' is 'hamhung COMMAND --help'.
+
+    Example:
+
+      hamhung help store
+    """
+    group = ctx.parent.command if ctx.parent is not None else None
+    command = group.get_command(ctx, topic) if group is not None and topic and hasattr(group, "get_command") else None
+    if command is not None:
+        text = command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent))
+        if text:  # with rich help on a terminal, Typer has printed it already
+            typer.echo(text)
+        return
+    _exit(commands.help_topic(topic))
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
+from .store import Store
 from .terminal import default_format, is_terminal, terminal_width, use_color
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
@@ -29,7 +30,7 @@ MAX_LIMIT = 10_000
 class Output:
     """How this run prints: format, colour, width and field selection."""
 
-    def __init__(self, fmt: str | None, as_json: bool, color: str | None, fields: str | None) -> None:
+    def __init__(self, fmt: str | None, as_json: bool, color: str | None, fields: str | None, svg: str | None = None) -> None:
         if as_json and fmt not in (None, "json"):
             raise UsageError("--json and --format cannot both be given")
         self.format = "json" if as_json else (fmt or default_format())
@@ -37,6 +38,8 @@ class Output:
         self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
         if fields is not None and not self.fields:
             raise UsageError("--fields needs at least one field name")
+        self.svg = svg
+        self.color_choice = color
 
     @property
     def is_table(self) -> bool:
@@ -51,7 +54,31 @@ class Output:
             return
         if self.fields:
             listing = select_fields(listing, self.fields)
+        self.picture(lambda out, color, width: render(listing, "table", out, color, width))
         render(listing, self.format, sys.stdout, self.color, terminal_width())
+
+    def picture(self, draw: Callable[[Any, bool, int], None]) -> None:
+        """--svg FILE, once per run (a topic page saves the page, not each of its listings)."""
+        path, self.svg = self.svg, None
+        picture(path, self.color_choice, draw)
+
+
+def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int], None]) -> None:
+    """--svg FILE: save draw(out, color, width), the terminal rendering, before anything goes to stdout."""
+    if svg is None:
+        return
+    from .svg import save_svg, wants_color
+
+    save_svg(svg, draw, wants_color(color), terminal_width())
+
+
+def named(store: Store, romanization: str | None) -> Store:
+    """The store with entity names in the form asked for (--romanization, else $HAMHUNG_ROMANIZATION)."""
+    if romanization is None and not os.environ.get("HAMHUNG_ROMANIZATION"):
+        return store
+    from .names import resolve_form, romanized
+
+    return romanized(store, resolve_form(romanization))
 
 
 def guarded(action: Callable[[], int | None]) -> int:
@@ -129,21 +156,25 @@ def _chart(store: Any, topic: str, tables: list[Any], only: str | None, out: Out
 # --------------------------------------------------------------------------- commands
 
 
-def overview(facts: str | None, color: str | None, units: str | None = None) -> int:
+def overview(facts: str | None, color: str | None, *, units: str | None = None, romanization: str | None = None, svg: str | None = None) -> int:
     def action() -> None:
         from .overview import write_overview
 
-        write_overview(_measured(Session(facts).store, units), sys.stdout, is_terminal(), use_color(color), terminal_width())
+        store = named(_measured(Session(facts).store, units), romanization)
+        picture(svg, color, lambda out, c, width: write_overview(store, out, True, c, width))
+        write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
 
     return guarded(action)
 
 
-def topics(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def topics(
+    facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, romanization: str | None = None, svg: str | None = None
+) -> int:
     def action() -> None:
         from .views import topics_listing
 
-        out = Output(fmt, as_json, color, fields)
-        out.emit(topics_listing(Session(facts).store))
+        out = Output(fmt, as_json, color, fields, svg)
+        out.emit(topics_listing(named(Session(facts).store, romanization)))
 
     return guarded(action)
 
@@ -158,23 +189,31 @@ def show(
     source: str | None,
     only: str | None,
     with_sources: bool,
+    *,
     units: str | None = None,
     chart: bool = False,
+    romanization: str | None = None,
+    svg: str | None = None,
 ) -> int:
     def action() -> None:
         from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
 
-        store = _measured(Session(facts).store, units)
-        out = Output(fmt, as_json, color, fields)
+        store = named(_measured(Session(facts).store, units), romanization)
+        out = Output(fmt, as_json, color, fields, svg)
         topic = require_topic(store, topic_name)
         tables, others = select_tables(store, topic, source)
         if chart:
             _chart(store, topic, tables, only, out)
-        elif out.is_table and not out.fields:
+            return
+        if (out.is_table or out.svg is not None) and not out.fields:
             from .overview import write_topic_page
 
-            write_topic_page(store, topic_page(store, topic, tables, others, only, with_sources), sys.stdout, out.color, terminal_width())
-        elif tables and only != "facts":
+            page = topic_page(store, topic, tables, others, only, with_sources)
+            out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width))
+            if out.is_table:
+                write_topic_page(store, page, sys.stdout, out.color, terminal_width())
+                return
+        if tables and only != "facts":
             out.emit(tables_listing(store, tables))
         else:
             out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, with_sources))
@@ -182,12 +221,23 @@ def show(
     return guarded(action)
 
 
-def fact(ids: list[str], facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, units: str | None = None) -> int:
+def fact(
+    ids: list[str],
+    facts: str | None,
+    fmt: str | None,
+    as_json: bool,
+    fields: str | None,
+    color: str | None,
+    *,
+    units: str | None = None,
+    romanization: str | None = None,
+    svg: str | None = None,
+) -> int:
     def action() -> None:
         from .views import item_listing
 
-        out = Output(fmt, as_json, color, fields)
-        out.emit(item_listing(_measured(Session(facts).store, units), ids))
+        out = Output(fmt, as_json, color, fields, svg)
+        out.emit(item_listing(named(_measured(Session(facts).store, units), romanization), ids))
 
     return guarded(action)
 
@@ -203,7 +253,10 @@ def search(
     topic: str | None,
     explain: bool,
     with_sources: bool,
+    *,
     units: str | None = None,
+    romanization: str | None = None,
+    svg: str | None = None,
 ) -> int:
     def action() -> None:
         from .search import search as run_search
@@ -213,8 +266,8 @@ def search(
         if not text.strip():
             raise UsageError("the search query is empty")
         session = Session(facts)
-        out = Output(fmt, as_json, color, fields)
-        store = _measured(session.store, units)
+        out = Output(fmt, as_json, color, fields, svg)
+        store = named(_measured(session.store, units), romanization)
         topic_id = require_topic(store, topic) if topic else None
         results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
         if not results:
@@ -224,22 +277,32 @@ def search(
     return guarded(action)
 
 
-def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None) -> int:
+def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, svg: str | None = None) -> int:
     def action() -> None:
         from .views import sources_listing
 
-        out = Output(fmt, as_json, color, fields)
+        out = Output(fmt, as_json, color, fields, svg)
         out.emit(sources_listing(Session(facts).store))
 
     return guarded(action)
 
 
-def disputes(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, topic: str | None, units: str | None = None) -> int:
+def disputes(
+    facts: str | None,
+    fmt: str | None,
+    as_json: bool,
+    fields: str | None,
+    color: str | None,
+    topic: str | None,
+    *,
+    units: str | None = None,
+    svg: str | None = None,
+) -> int:
     def action() -> None:
         from .views import disputes_listing, require_topic
 
         store = _measured(Session(facts).store, units)
-        out = Output(fmt, as_json, color, fields)
+        out = Output(fmt, as_json, color, fields, svg)
         listing = disputes_listing(store, require_topic(store, topic) if topic else None)
         if not listing.rows:
             raise NotFound("no disputed facts" + (f" in topic '{topic}'" if topic else ""))
@@ -266,5 +329,26 @@ def check(path: str | None) -> int:
             f"{len(store.topics)} topics, {len(store.sources)} sources\n"
         )
         return EXIT_OK
+
+    return guarded(action)
+
+
+def help_topic(name: str | None) -> int:
+    """`hamhung help [TOPIC]`: a reference text, or the list of them."""
+
+    def action() -> None:
+        from .helptopics import ALIASES, TOPICS, listing
+
+        if name is None:
+            sys.stdout.write(listing())
+            return
+        key = name.strip().lower()
+        topic = TOPICS.get(ALIASES.get(key, key))
+        if topic is None:
+            import difflib
+
+            suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
+            raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
+        sys.stdout.write(topic.text)
 
     return guarded(action)

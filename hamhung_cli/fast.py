@@ -61,6 +61,8 @@ _COMMANDS: dict[str, tuple[dict[str, Opt], int, int]] = {
     "search": (_SEARCH, 1, sys.maxsize),
     "check": ({"--facts": Opt("facts")}, 0, 1),
 }
+# Commands only the Typer app runs: never mistaken here for a store topic of the same name.
+_TYPER_ONLY = frozenset({"help"})
 
 
 class Plan(Record):
@@ -103,6 +105,8 @@ def parse(argv: list[str]) -> Plan | None:
                     return None
             (options if command else group)[spec.dest] = value
         elif command is None:
+            if arg in _TYPER_ONLY:
+                return None
             command = arg
             found = _COMMANDS.get(arg)
             allowed = found[0] if found else _SHOW

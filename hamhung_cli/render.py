@@ -95,23 +95,6 @@ def write_csv(listing: Listing, out: IO[str]) -> None:
         writer.writerow([_formula_safe(cell(row.get(c.key))) for c in listing.columns])
 
 
-def _markdown_cell(value: Any) -> str:
-    return cell(value).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def write_markdown(listing: Listing, out: IO[str]) -> None:
-    if listing.title:
-        out.write(f"**{_markdown_cell(listing.title)}**\n\n")
-    out.write("| " + " | ".join(_markdown_cell(c.title) for c in listing.columns) + " |\n")
-    out.write("|" + "|".join("---:" if c.numeric else "---" for c in listing.columns) + "|\n")
-    for row in listing.rows:
-        out.write("| " + " | ".join(_markdown_cell(row.get(c.key)) for c in listing.columns) + " |\n")
-    if listing.notes:
-        out.write("\n")
-        for number, note in enumerate(listing.notes, 1):
-            out.write(f"[^{number}]: {_markdown_cell(note)}\n")
-
-
 def write_plain(listing: Listing, out: IO[str]) -> None:
     """The pipe default: one record per line, tab-separated, no header, no decoration (like gh)."""
     write_delimited(listing, out, header=False)
@@ -249,6 +232,8 @@ def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width:
     elif fmt == "jsonl":
         write_json(listing, out, lines=True)
     elif fmt == "markdown":
+        from .markdown import write_markdown
+
         write_markdown(listing, out)
     else:  # guarded by the CLI's choices; kept for direct callers
         raise ValueError(f"unknown format {fmt!r}")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
     from typing import NamedTuple as Record
 
-    from .search import Index, Result  # listing a table must not import the search machinery
+    from .search import Document, Index, Result  # listing a table must not import the search machinery
 else:
     from .records import Record
 
@@ -53,6 +53,8 @@ class Listing:
         # On a terminal, draw these as cards (one block per record) instead of a table.
         self.cards: list[dict[str, Any]] | None = None
         self.card_fields: list[ViewColumn] | None = None
+        # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
+        self.source_notes: list[str] = []
 
     def records(self) -> list[dict[str, Any]]:
         return self.json_rows if self.json_rows is not None else self.rows
@@ -165,6 +167,7 @@ def monthly_listing(store: Store, tables: list[Table]) -> Listing:
     notes = [_table_source_note(store, t) for t in tables]
     listing = Listing("climate", title, columns, rows, notes, json_rows=json_rows)
     listing.transposed = _months_as_rows(tables)
+    listing.source_notes = notes
     return listing
 
 
@@ -203,7 +206,9 @@ def records_listing(store: Store, table: Table) -> Listing:
         columns.append(ViewColumn(column.key, title, numeric=column.key in numeric, wide=column.key in ("note", "notes", "description", "role")))
     # Revised Romanization alongside the table's own name columns, when rows carry it (McCune–Reischauer
     # is usually the name column itself): people search and write in either.
-    has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") for r in table.rows) and "rr" not in {c.key for c in table.columns}
+    # Not when the name column already shows it (--romanization rr).
+    has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") not in (None, r.get("name")) for r in table.rows)
+    has_rr = has_rr and "rr" not in {c.key for c in table.columns}
     if has_rr:
         columns.insert(2, ViewColumn("rr", "Revised Romanization"))
     has_notes = any(isinstance(r, RecordRow) and r.note for r in table.rows)
@@ -224,7 +229,9 @@ def records_listing(store: Store, table: Table) -> Listing:
         full["sources"] = [citation_record(store, c) for c in (row.sources or table.sources)]
         json_rows.append(full)
     notes = [n for n in (table.note,) if n] + [_table_source_note(store, table)]
-    return Listing(table.id, _table_title(table), columns, rows, notes, json_rows=json_rows)
+    listing = Listing(table.id, _table_title(table), columns, rows, notes, json_rows=json_rows)
+    listing.source_notes = notes[-1:]
+    return listing
 
 
 def table_listing(store: Store, table: Table) -> Listing:
@@ -387,7 +394,7 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
     for result in results:
         doc = result.document
         fact = store.facts.get(doc.id)
-        shown, measure = _shown_document(store, doc)
+        shown, measure = document_text(store, doc), _cell_measure(store, doc)
         text = shown + (" [disputed]" if fact and fact.disputed else "")
         row: dict[str, Any] = {"score": result.percent, "topic": doc.topic, "id": doc.id, "text": text}
         citations = document_citations(store, doc.id)
@@ -413,15 +420,28 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
     return Listing("search", "Search results", columns, rows, [], json_rows=json_rows)
 
 
-def _shown_document(store: Store, doc: Any) -> tuple[str, dict[str, Any]]:
-    """A result's text from the store as shown (so --units reaches table cells), and a cell's value and unit for JSON."""
-    if doc.kind in ("cell", "row"):
+def _cell_measure(store: Store, doc: Document) -> dict[str, Any]:
+    """A table cell's value and unit for JSON, from the store as shown (so --units reaches it)."""
+    if doc.kind == "cell":
         table, row, month = split_item_id(store, doc.id)
-        if table is not None and isinstance(row, MonthlyRow):
-            if month is None:
-                return row_text(table, row), {}
-            return cell_text(table, row, month), {"value": row.values[month] if month < 12 else row.year, "unit": row.unit}
-    return doc.text, {}
+        if table is not None and isinstance(row, MonthlyRow) and month is not None:
+            return {"value": row.values[month] if month < 12 else row.year, "unit": row.unit}
+    return {}
+
+
+def document_text(store: Store, doc: Document) -> str:
+    """A result's text from this run's store, not the index's copy: the same words, but names in the --romanization asked for."""
+    if doc.kind == "fact":
+        return store.facts[doc.id].text if doc.id in store.facts else doc.text
+    table, row, month = split_item_id(store, doc.id)
+    if table is None:
+        return doc.text
+    if row is None:
+        return table.title + (f" ({table.period})" if table.period else "")
+    if month is None:
+        return row_text(table, row)
+    assert isinstance(row, MonthlyRow)
+    return cell_text(table, row, month)
 
 
 # --------------------------------------------------------------------------- single items
@@ -619,7 +639,9 @@ def tables_listing(store: Store, tables: list[Table]) -> Listing:
     rows = [{"table": t.id, **r} for t, listing in zip(tables, listings, strict=True) for r in listing.rows]
     json_rows = [r for listing in listings for r in listing.records()]
     notes = [n for listing in listings for n in listing.notes]
-    return Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
+    combined = Listing("tables", " / ".join(listing.title for listing in listings), columns, rows, notes, json_rows=json_rows)
+    combined.source_notes = [n for listing in listings for n in listing.source_notes]
+    return combined
 
 
 class TopicPage(Record):

@@ -36,7 +36,7 @@ def mini() -> Path:
 
 @pytest.fixture
 def bundled() -> Path:
-    return default_store_path()
+    return Path(default_store_path())
 
 
 def installed_command() -> str:

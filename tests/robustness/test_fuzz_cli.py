@@ -42,6 +42,7 @@ OPTIONS = [
     "--units",
     "--",
 ]
+OPTIONS += ["--romanization"]
 VALUES = [
     "json",
     "csv",
@@ -65,6 +66,8 @@ VALUES = [
     "metric",
     "imperial",
     "kma",
+    "rr",
+    "hangul",
     "",
 ]
 TEXT = st.text(

@@ -1,0 +1,176 @@
+"""`hamhung help TOPIC`: the reference texts, kept in one place.
+
+The man page (manpage.py) is built from the same entries, and a test checks
+that README.md's exit-status table and format list say what these say, so the
+three cannot drift apart. Plain text only, wrapped at 78 columns: help is read
+in a pipe or a pager as often as on a terminal. Standard library only.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import NamedTuple
+
+WIDTH = 78
+
+
+class Entry(NamedTuple):
+    """One term of a reference list: a format, an exit code, a variable."""
+
+    term: str
+    text: str
+
+
+FORMATS = (
+    Entry("table", "Rich table for reading on a terminal; the default there. Colour only on a terminal, and never in any other format."),
+    Entry("plain", "One record per line, tab-separated, no header: the default in a pipe. Tabs and newlines inside a value become spaces."),
+    Entry("tsv", "Like plain, with a header line of field names."),
+    Entry("csv", "RFC 4180 with a header. Text that a spreadsheet would run as a formula gets a leading apostrophe."),
+    Entry("json", "One array of objects, UTF-8. Numbers stay numbers, a missing value is null, sources are objects."),
+    Entry("jsonl", "The same objects, one per line."),
+    Entry("markdown", "A pipe table padded to display width, with each record's sources as footnotes listed under it."),
+)
+
+EXIT_CODES = (
+    Entry("0", "found: something was printed"),
+    Entry("1", "nothing found (a search without a relevant result, an unknown fact id); the reason and any suggestions go to stderr"),
+    Entry("2", "usage or data error: an unknown command, topic, option or field, a fact store that does not validate, a file that cannot be written"),
+    Entry("130", "interrupted (Ctrl-C)"),
+)
+
+ENVIRONMENT = (
+    Entry("HAMHUNG_FACTS", "Fact store to read, as with --facts."),
+    Entry("HAMHUNG_COLOR", "auto, always or never, as with --color."),
+    Entry("HAMHUNG_ROMANIZATION", "mr, plain, rr or hangul, as with --romanization."),
+    Entry("HAMHUNG_UNITS", "metric or imperial, as with --units."),
+    Entry("HAMHUNG_CACHE_DIR", "Where the parsed store and search index are cached; set it empty to switch the cache off."),
+    Entry("XDG_CACHE_HOME", "The cache goes to $XDG_CACHE_HOME/hamhung when HAMHUNG_CACHE_DIR is unset (else ~/.cache/hamhung)."),
+    Entry("NO_COLOR", "Any value turns colour off in auto mode."),
+    Entry("TERM", "dumb turns colour off in auto mode."),
+    Entry("COLUMNS", "Width of terminal tables and of --svg pictures (default: the terminal's width; 80 for pictures)."),
+)
+
+ROMANIZATIONS = (
+    Entry("mr", "McCune–Reischauer with its breves and apostrophes: Hamhŭng, Hŭngnam-guyŏk."),
+    Entry("plain", "McCune–Reischauer without them: Hamhung, Hungnam-guyok."),
+    Entry("rr", "Revised Romanization, South Korea's official system: Hamheung, Heungnam-guyeok."),
+    Entry("hangul", "The Korean script: 함흥, 흥남구역."),
+)
+
+_STORE = """\
+A fact store is one TOML file (UTF-8) with 'schema = 1' at the top. Check one
+with 'hamhung check FILE'; every problem is reported as FILE:LINE: message.
+Use one with --facts FILE or HAMHUNG_FACTS=FILE.
+
+[store]      name, summary, names = { mr, rr, hangul, hanja }, aliases.
+[[topic]]    id (a lowercase slug: 'hamhung ID' shows it), title, summary,
+             aliases (other words that open the topic).
+[[source]]   id, title (of the document), publisher, seed (the file it came
+             from), part (which section), and optionally cites (the reference
+             that section gives), url and note.
+[[fact]]     id (lowercase, with '.' and '-'), topic, text (one sentence or
+             two, in the editors' own words), sources (source ids, each
+             optionally followed by the document's note numbers, as in
+             "grok-climate[15][16]"). Optional: value and unit (the headline
+             figure), aliases, names, note, related (ids of other facts or
+             tables), severity (high, medium or low; disputed facts only).
+[[fact.claim]]
+             Two or more claims make a fact disputed. Each has text and
+             sources, and may have value and unit.
+[[table]]    id, topic, title, kind, sources; optionally period, note and
+             aliases.
+             kind = "monthly": each [[table.row]] is one measure with id,
+             label, unit, values (exactly 12 numbers), and optionally year,
+             alt_unit, alt_values, alt_year (the source's own conversion).
+             kind = "records": columns = [{ key, title, unit }] and each
+             [[table.row]] has an id and a value per column key, plus
+             optionally names, aliases, sources (replacing the table's) and
+             note. A row's names spell its 'name' column in other forms,
+             which --romanization shows.
+
+Unknown keys, missing or unknown ids, duplicates, wrong types, numbers that
+are not finite and dangling 'related' ids are all errors.
+"""
+
+
+def _entries(entries: tuple[Entry, ...], indent: int = 2) -> str:
+    """A reference list: each term, then its text wrapped in a hanging column."""
+    column = indent + max(len(e.term) for e in entries) + 2
+    lines = []
+    for entry in entries:
+        lead = " " * indent + entry.term.ljust(column - indent)
+        lines += textwrap.wrap(entry.text, WIDTH, initial_indent=lead, subsequent_indent=" " * column, break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
+
+
+def _paragraph(text: str) -> str:
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False) + "\n"
+
+
+class Topic(NamedTuple):
+    summary: str
+    text: str
+
+
+TOPICS = {
+    "formats": Topic(
+        "the output formats of --format",
+        _paragraph(
+            "Every listing command takes --format (-f) or --json. Without it you get table on a terminal and plain in a pipe. "
+            "--fields a,b,c keeps those fields, in that order, in every format; --fields help lists them."
+        )
+        + "\n"
+        + _entries(FORMATS)
+        + "\n"
+        + _paragraph("--svg FILE also saves the terminal rendering as an SVG picture, whatever the format on stdout."),
+    ),
+    "exit-codes": Topic(
+        "what each exit status means",
+        _entries(EXIT_CODES, indent=2) + "\n" + _paragraph("Messages go to stderr and never to stdout. A closed pipe ends a command quietly with status 0."),
+    ),
+    "store": Topic("the fact-store file format (TOML, schema 1)", _STORE),
+    "romanization": Topic(
+        "the name forms of --romanization",
+        _entries(ROMANIZATIONS)
+        + "\n"
+        + _paragraph(
+            "The option (or HAMHUNG_ROMANIZATION) changes names where they stand for a thing: the city in titles, "
+            "and the name column of tables whose rows record their names (districts, people). Fact sentences are quoted "
+            "as written. A form the store does not record falls back to the stored name; none is made up."
+        ),
+    ),
+    "environment": Topic("environment variables", _entries(ENVIRONMENT)),
+}
+
+# Other words people try: `hamhung help exit`, `help env`, `help names`.
+ALIASES = {
+    "format": "formats",
+    "output": "formats",
+    "exit": "exit-codes",
+    "exit-code": "exit-codes",
+    "exit-status": "exit-codes",
+    "status": "exit-codes",
+    "facts": "store",
+    "schema": "store",
+    "toml": "store",
+    "names": "romanization",
+    "romanisation": "romanization",
+    "env": "environment",
+    "variables": "environment",
+}
+
+
+def listing() -> str:
+    """What `hamhung help` prints: the topics, one a line."""
+    width = max(len(name) for name in TOPICS) + 2
+    lines = ["Help topics ('hamhung help TOPIC'):", ""]
+    lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
+    lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_entries(entries: tuple[Entry, ...], header: tuple[str, str]) -> str:
+    """A reference list as a Markdown table (README.md carries these; a test compares them)."""
+    lines = [f"| {header[0]} | {header[1]} |", "|---|---|"]
+    lines += [f"| {e.term} | {e.text} |" for e in entries]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""Entity names in the form a reader asks for: `--romanization mr|plain|rr|hangul`.
+
+The store records the forms it knows (`names = { mr = …, rr = …, hangul = … }`
+on the store itself and on table rows); this module only picks one. It never
+makes up a romanization: `plain` is McCune–Reischauer with its breves and
+apostrophes taken off (a mechanical step), and a form the store lacks falls back
+to the name as stored. The choice is applied once, to a copy of the store
+(`romanized`), so every screen and format that prints a name shows the same form.
+Standard library only: this module is on the start-up path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+from .errors import UsageError
+from .store import RecordRow, Store, Table
+
+FORMS = ("mr", "plain", "rr", "hangul")
+ENV = "HAMHUNG_ROMANIZATION"
+FORM_TITLES = {
+    "mr": "McCune–Reischauer",
+    "plain": "McCune–Reischauer, no diacritics",
+    "rr": "Revised Romanization",
+    "hangul": "Hangul",
+}
+# The column whose cells a row's `names` spell in other forms.
+NAME_COLUMN = "name"
+
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)['’ʼ](?=\w)")
+# "District (McCune–Reischauer)": a trailing note on which romanization a column uses.
+_FORM_NOTE = re.compile(r"\s*\([^()]*(?:Reischauer|Romani[sz]ation|Hangul)[^()]*\)\s*$")
+
+
+def resolve_form(option: str | None) -> str | None:
+    """The form asked for: the option, else $HAMHUNG_ROMANIZATION, else None (names as the store spells them)."""
+    choice = option if option is not None else os.environ.get(ENV, "")
+    choice = choice.strip().lower()
+    if not choice:
+        return None
+    if choice not in FORMS:
+        where = "--romanization" if option is not None else ENV
+        raise UsageError(f"{where} must be one of {', '.join(FORMS)}, not '{choice}'", [f for f in FORMS if f.startswith(choice[:1])])
+    return choice
+
+
+def plain(name: str) -> str:
+    """McCune–Reischauer without diacritics: Hŭngnam → Hungnam, Sap'o → Sapo (Hangul and Hanja untouched)."""
+    letters = []
+    for char in name:
+        if "\u0080" <= char <= "\u2fff":
+            char = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        letters.append(char)
+    return _APOSTROPHE_IN_WORD.sub("", "".join(letters))
+
+
+def name_in(names: Iterable[tuple[str, str]], stored: str, form: str) -> str:
+    """One entity's name in a form; the stored name where the store has no such form."""
+    forms = dict(names)
+    if form == "plain":
+        return plain(forms.get("mr", stored))
+    return forms.get(form, stored)
+
+
+def column_title(title: str, form: str) -> str:
+    """A name column's heading, saying which form it now shows."""
+    return f"{_FORM_NOTE.sub('', title)} ({FORM_TITLES[form]})"
+
+
+def romanized(store: Store, form: str | None) -> Store:
+    """The store with every entity name in `form`: the city in titles, and the name cell of each table row that has `names`.
+
+    Fact sentences and notes are the editors' prose and stay as written; JSON
+    keeps every stored form under `names`.
+    """
+    if form is None:
+        return store
+    city = name_in(store.names, store.name, form)
+    spellings = sorted({store.name, dict(store.names).get("mr", store.name)} - {city, ""}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, spellings)) + r")(?!\w)") if spellings else None
+
+    def retitle(text: str) -> str:
+        return pattern.sub(city, text) if pattern else text
+
+    topics = {key: topic._replace(title=retitle(topic.title)) for key, topic in store.topics.items()}
+    tables = {key: _romanized_table(table, form, retitle) for key, table in store.tables.items()}
+    return store._replace(name=city, topics=topics, tables=tables)
+
+
+def _romanized_table(table: Table, form: str, retitle: Callable[[str], str]) -> Table:
+    named = any(isinstance(r, RecordRow) and r.names for r in table.rows) and any(c.key == NAME_COLUMN for c in table.columns)
+    columns = tuple(c._replace(title=column_title(retitle(c.title), form) if named and c.key == NAME_COLUMN else retitle(c.title)) for c in table.columns)
+    rows = table.rows
+    if named:
+        rows = tuple(_romanized_row(r, form) if isinstance(r, RecordRow) and r.names else r for r in table.rows)
+    return table._replace(title=retitle(table.title), columns=columns, rows=rows)
+
+
+def _romanized_row(row: RecordRow, form: str) -> RecordRow:
+    cells = tuple((key, name_in(row.names, value, form) if key == NAME_COLUMN and isinstance(value, str) else value) for key, value in row.cells)
+    return row._replace(cells=cells)
