@@ -195,7 +195,9 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.blocks: dict[tuple[Any, ...], tuple[int, int]] = {}
-        self._lines = text.splitlines()
+        # TOML ends lines only at "\n" (CRLF too ends in it); str.splitlines would also split at U+2028,
+        # form feeds and other characters a string may hold, and every later line number would be off.
+        self._lines = text.split("\n")
         counters: dict[tuple[Any, ...], int] = {}
         last_index: dict[str, int] = {}
         opened: list[tuple[tuple[Any, ...], int]] = []
@@ -235,13 +237,22 @@ class Locator:
         while probe and probe not in self.blocks:
             probe = probe[:-1]
         if not probe:
-            return self._key_line(key, 1, len(self._lines)) if key else None
+            name = path[0] if path else key
+            return self._root_line(str(name)) if name is not None else None
         start, end = self.blocks[probe]
-        if key and probe == path:
+        if key and (probe == path or path[len(probe) :] == (key,)):  # `key =` in this block, or a key whose value should have been [[…]]
             found = self._key_line(key, start, end)
             if found:
                 return found
         return start
+
+    def _root_line(self, name: str) -> int | None:
+        """A top-level key: its `name =` line before the first header, else the first header under it ([name], [[name]], [name.x])."""
+        first_header = min((start for start, _ in self.blocks.values()), default=len(self._lines) + 1)
+        found = self._key_line(name, 1, first_header - 1)
+        if found:
+            return found
+        return min((start for path, (start, _) in self.blocks.items() if path and path[0] == name), default=None)
 
     def _key_line(self, key: str, start: int, end: int) -> int | None:
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
@@ -404,7 +415,7 @@ class Validator:
         for index, entry in enumerate(value):
             entry_path = path + (key, index)
             if not isinstance(entry, dict):
-                self.problem(entry_path, f"each '{key}' entry must be a table, not {_type_name(entry)}")
+                self.problem(entry_path, f"entry {index + 1} of '{key}' must be a table, not {_type_name(entry)}")
                 continue
             yield entry_path, entry
 
@@ -695,7 +706,7 @@ class Validator:
                 value = self._scalar(path, entry[column.key], column.key, what)
                 if value is not None:
                     cells.append((column.key, value))
-        if not cells:
+        if not any(c.key in entry for c in columns):  # a value of the wrong type was reported above
             self.problem(path, f"{what} has no values for any column")
         if row_id is None:
             return None
