@@ -298,7 +298,8 @@ def decode_text(data: bytes, name: str) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise StoreError([Problem(name, line, "not valid UTF-8 text", column)]) from None
+        hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise StoreError([Problem(name, line, "not valid UTF-8 text" + hint, column)]) from None
 
 
 def parse(text: str, name: str) -> dict[str, Any]:
@@ -318,7 +319,17 @@ def parse(text: str, name: str) -> dict[str, Any]:
             raise StoreError([Problem(name, lines, f"invalid TOML: {message[: match.start()].strip()} at end of file")]) from None
         raise StoreError([Problem(name, None, f"invalid TOML: {message}")]) from None
     except RecursionError:
-        raise StoreError([Problem(name, None, "invalid TOML: nested too deeply")]) from None
+        raise StoreError([Problem(name, _deep_line(text), "invalid TOML: arrays or inline tables nested too deeply")]) from None
+
+
+def _deep_line(text: str, depth: int = 100) -> int | None:
+    """Where brackets first nest `depth` deep: only to locate a RecursionError, so strings are not told apart."""
+    level = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        level += 1 if match.group() in "[{" else -1
+        if level >= depth:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def load(path: str | os.PathLike[str]) -> Store:
