@@ -456,6 +456,10 @@ class Validator:
 
         sources = self._sources(data)
         topics = self._topics(data)
+        if not data:
+            self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
+        elif not data.get("topic"):
+            self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
         ids: dict[str, str] = {}
         facts = self._facts(data, topics, sources, ids)
         tables = self._tables(data, topics, sources, ids)
