@@ -31,7 +31,9 @@ MONTH_NAMES = (
 SEVERITIES = ("high", "medium", "low")
 NAME_FORMS = ("mr", "rr", "hangul", "hanja")
 RESERVED_ROW_KEYS = frozenset({"id", "names", "aliases", "sources", "note"})
-MAX_STORE_BYTES = 64 * 1024 * 1024
+# About 200,000 facts (the bundled store is 0.2 MB): enough for any real store, and a hostile 50 MB
+# file is refused at once instead of taking a minute and a gigabyte to parse.
+MAX_STORE_BYTES = 32 * 1024 * 1024
 
 # Patterns as text, compiled on first use (re's own cache): reading a cached store never needs `re`.
 _ID = r"^[a-z0-9][a-z0-9.\-]*$"
@@ -204,7 +206,9 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.blocks: dict[tuple[Any, ...], tuple[int, int]] = {}
-        self._lines = text.splitlines()
+        # TOML ends lines only at "\n" (CRLF too ends in it); str.splitlines would also split at U+2028,
+        # form feeds and other characters a string may hold, and every later line number would be off.
+        self._lines = text.split("\n")
         counters: dict[tuple[Any, ...], int] = {}
         last_index: dict[str, int] = {}
         opened: list[tuple[tuple[Any, ...], int]] = []
@@ -247,13 +251,22 @@ class Locator:
         while probe and probe not in self.blocks:
             probe = probe[:-1]
         if not probe:
-            return self._key_line(key, 1, len(self._lines)) if key else None
+            name = path[0] if path else key
+            return self._root_line(str(name)) if name is not None else None
         start, end = self.blocks[probe]
-        if key and probe == path:
+        if key and (probe == path or path[len(probe) :] == (key,)):  # `key =` in this block, or a key whose value should have been [[…]]
             found = self._key_line(key, start, end)
             if found:
                 return found
         return start
+
+    def _root_line(self, name: str) -> int | None:
+        """A top-level key: its `name =` line before the first header, else the first header under it ([name], [[name]], [name.x])."""
+        first_header = min((start for start, _ in self.blocks.values()), default=len(self._lines) + 1)
+        found = self._key_line(name, 1, first_header - 1)
+        if found:
+            return found
+        return min((start for path, (start, _) in self.blocks.items() if path and path[0] == name), default=None)
 
     def _key_line(self, key: str, start: int, end: int) -> int | None:
         import re
@@ -278,7 +291,10 @@ def read_bytes(path: str) -> bytes:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_STORE_BYTES:
                 raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
-            return handle.read()
+            data = handle.read(MAX_STORE_BYTES + 1)  # bounded: a device or pipe (/dev/zero, <(…)) reports no size
+        if len(data) > MAX_STORE_BYTES:
+            raise StoreError([Problem(name, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
+        return data
     except FileNotFoundError:
         raise StoreError([Problem(name, None, "no such file")]) from None
     except PermissionError:
@@ -296,7 +312,8 @@ def decode_text(data: bytes, name: str) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise StoreError([Problem(name, line, "not valid UTF-8 text", column)]) from None
+        hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise StoreError([Problem(name, line, "not valid UTF-8 text" + hint, column)]) from None
 
 
 def parse(text: str, name: str) -> dict[str, Any]:
@@ -317,7 +334,19 @@ def parse(text: str, name: str) -> dict[str, Any]:
             raise StoreError([Problem(name, lines, f"invalid TOML: {message[: match.start()].strip()} at end of file")]) from None
         raise StoreError([Problem(name, None, f"invalid TOML: {message}")]) from None
     except RecursionError:
-        raise StoreError([Problem(name, None, "invalid TOML: nested too deeply")]) from None
+        raise StoreError([Problem(name, _deep_line(text), "invalid TOML: arrays or inline tables nested too deeply")]) from None
+
+
+def _deep_line(text: str, depth: int = 100) -> int | None:
+    """Where brackets first nest `depth` deep: only to locate a RecursionError, so strings are not told apart."""
+    import re
+
+    level = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        level += 1 if match.group() in "[{" else -1
+        if level >= depth:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def load(path: str | os.PathLike[str]) -> Store:
@@ -420,7 +449,7 @@ class Validator:
         for index, entry in enumerate(value):
             entry_path = path + (key, index)
             if not isinstance(entry, dict):
-                self.problem(entry_path, f"each '{key}' entry must be a table, not {_type_name(entry)}")
+                self.problem(entry_path, f"entry {index + 1} of '{key}' must be a table, not {_type_name(entry)}")
                 continue
             yield entry_path, entry
 
@@ -444,6 +473,10 @@ class Validator:
 
         sources = self._sources(data)
         topics = self._topics(data)
+        if not data:
+            self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
+        elif not data.get("topic"):
+            self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
         ids: dict[str, str] = {}
         facts = self._facts(data, topics, sources, ids)
         tables = self._tables(data, topics, sources, ids)
@@ -711,7 +744,7 @@ class Validator:
                 value = self._scalar(path, entry[column.key], column.key, what)
                 if value is not None:
                     cells.append((column.key, value))
-        if not cells:
+        if not any(c.key in entry for c in columns):  # a value of the wrong type was reported above
             self.problem(path, f"{what} has no values for any column")
         if row_id is None:
             return None

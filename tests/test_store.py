@@ -128,6 +128,6 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     assert "climate.one" in load(path).facts
 
 
-def test_empty_file_is_a_valid_empty_store(tmp_path: Path) -> None:
-    store = load(write(tmp_path, ""))
-    assert not store.facts and not store.topics
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    (found,) = problems(write(tmp_path, "# nothing yet\n"))
+    assert "the store is empty" in found

@@ -1,26 +1,21 @@
 """Property tests: whatever argv or query a user types, no uncaught exception and a documented exit code.
 
-CI-sized (bounded examples). For a longer run: HYPOTHESIS_PROFILE=long python -m pytest tests/robustness
+CI-sized (bounded examples; the profiles are in conftest.py). For a longer run: HYPOTHESIS_PROFILE=long python -m pytest tests/robustness
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hamhung_cli import fast
 from hamhung_cli.cli import app
-
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 MINI = Path(__file__).parent.parent / "data" / "mini.toml"
 COMMANDS = ["", "topics", "climate", "districts", "show", "fact", "search", "sources", "disputes", "check", "history", "weather", "population", "nosuch"]
