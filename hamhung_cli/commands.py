@@ -221,8 +221,10 @@ def check(path: str | None) -> int:
         try:
             store = session.store
         except StoreError as error:
-            for problem in error.problems:
-                sys.stdout.write(f"{problem}\n")
+            from .render import inert
+
+            for problem in error.problems:  # the messages quote the store's own keys and values: inert, like all store text
+                sys.stdout.write(inert(str(problem)) + "\n")
             sys.stdout.flush()
             say(f"hamhung: {len(error.problems)} problem(s) in {session.path}")
             return EXIT_USAGE
