@@ -21,6 +21,9 @@ FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 COLORS = ("auto", "always", "never")
 ONLY = ("facts", "tables")
 MAX_LIMIT = 10_000
+# Each distinct query word costs a typo lookup over the vocabulary (about a millisecond): a 100 KB
+# query took 40 s. A thousand characters is a long paragraph.
+MAX_QUERY_CHARS = 1_000
 
 
 class Output:
@@ -179,6 +182,8 @@ def search(
         text = " ".join(query)
         if not text.strip():
             raise UsageError("the search query is empty")
+        if len(text) > MAX_QUERY_CHARS:
+            raise UsageError(f"the search query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
         session = Session(facts)
         out = Output(fmt, as_json, color, fields)
         store = session.store
