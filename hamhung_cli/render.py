@@ -70,11 +70,14 @@ def _json_safe(text: str) -> str:
 
 def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
     records = listing.records()
+    # A stream that cannot take all of Unicode (LANG=C, PYTHONIOENCODING=ascii) would transliterate inside
+    # the strings (“ → ") and break the JSON: there, every non-ASCII character is written as \uXXXX.
+    ascii_only = not _encodes(out, "\u0103\ud55c\U0001f600")
     if lines:
         for record in records:
-            out.write(_json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
+            out.write(_json_safe(json.dumps(record, ensure_ascii=ascii_only)) + "\n")
     else:
-        out.write(_json_safe(json.dumps(records, ensure_ascii=False, indent=2)) + "\n")
+        out.write(_json_safe(json.dumps(records, ensure_ascii=ascii_only, indent=2)) + "\n")
 
 
 def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
