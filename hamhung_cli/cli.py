@@ -430,7 +430,14 @@ def check(
 def main() -> None:
     """Console-script entry point."""
     degrade_streams()
+    if commands.stdout_is_closed():
+        sys.exit(EXIT_USAGE)
     try:
         app(prog_name="hamhung")
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # Typer's own output (--help, --version) to a full disk; the commands report theirs in guarded()
+        if error.filename is not None:  # not output: a file (--install-completion writes a shell's rc file)
+            commands.say(f"hamhung: error: {error.filename}: {error.strerror or error}")
+            sys.exit(EXIT_USAGE)
+        sys.exit(commands.write_failed(error))

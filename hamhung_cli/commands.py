@@ -73,13 +73,25 @@ def guarded(action: Callable[[], int | None]) -> int:
     except HamhungError as error:
         say(f"hamhung: error: {error}")
         return error.exit_code
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_OK
     except OSError as error:
-        silence_stdout()
-        say(f"hamhung: error: cannot write output: {error.strerror or error}")
-        return EXIT_USAGE
+        return write_failed(error)
+
+
+def write_failed(error: OSError) -> int:
+    """Output could not be written: a closed pipe (`| head -1`) ends quietly, anything else (a full disk) is an error."""
+    silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_OK
+    say(f"hamhung: error: cannot write output: {error.strerror or error}")
+    return EXIT_USAGE
+
+
+def stdout_is_closed() -> bool:
+    """Started with stdout closed (`hamhung >&-`): Python has no sys.stdout at all, so say so before doing anything."""
+    if sys.stdout is not None:
+        return False
+    say("hamhung: error: cannot write output: standard output is closed")
+    return True
 
 
 def say(message: str) -> None:
@@ -88,7 +100,7 @@ def say(message: str) -> None:
     try:
         sys.stderr.write(inert(message) + "\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # stderr closed too: nothing more can be done
         pass
 
 

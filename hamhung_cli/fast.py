@@ -170,6 +170,8 @@ def main() -> None:
     from .terminal import degrade_streams
 
     degrade_streams()
+    if commands.stdout_is_closed():
+        sys.exit(commands.EXIT_USAGE)
     try:
         plan = parse(sys.argv[1:])
         code = run(plan) if plan is not None else None
