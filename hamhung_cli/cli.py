@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from . import __version__, commands
 from .errors import EXIT_USAGE, HamhungError, StoreError
 from .session import Session
-from .terminal import degrade_streams, is_terminal
+from .terminal import degrade_streams, drop_bad_size_variables, is_terminal
 
 EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
 
@@ -430,6 +430,7 @@ def check(
 def main() -> None:
     """Console-script entry point."""
     degrade_streams()
+    drop_bad_size_variables()
     if commands.stdout_is_closed():
         sys.exit(EXIT_USAGE)
     try:

@@ -9,7 +9,9 @@ fact containing "[bold]" or an escape sequence prints literally.
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import re
 from typing import IO, Any
 
@@ -122,11 +124,14 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     from rich.console import Console
 
-    return Console(
+    from .terminal import drop_bad_size_variables
+
+    drop_bad_size_variables()
+    console = Console(
         file=out,
         force_terminal=color,
         no_color=not color,
-        color_system="auto" if color else None,
+        color_system=_color_system(color),
         highlight=False,
         markup=False,
         emoji=False,
@@ -134,6 +139,20 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         legacy_windows=False,
         safe_box=True,
     )
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _color_system(color: bool) -> str | None:
+    """Rich detects none for TERM=dumb even when --color always asks for colour: then the basic 16 colours."""
+    if not color:
+        return None
+    return "standard" if os.environ.get("TERM") == "dumb" else "auto"
+
+
+def _broken_pipe() -> None:
+    """Rich's own handler exits with status 1, which here means "nothing found": let commands.guarded end quietly with 0, as in every other format."""
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def _number_text(value: Any) -> str:
