@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
-from .terminal import default_format, is_terminal, terminal_width, use_color
+from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 COLORS = ("auto", "always", "never")
@@ -191,7 +191,7 @@ def search(
         from .search import search as run_search
         from .views import no_results, require_topic, search_listing
 
-        text = " ".join(query)
+        text = from_shell(" ".join(query))
         if not text.strip():
             raise UsageError("the search query is empty")
         if len(text) > MAX_QUERY_CHARS:

@@ -57,6 +57,16 @@ def drop_bad_size_variables() -> None:
             del os.environ[name]
 
 
+def from_shell(text: str) -> str:
+    """An argument the locale could not decode (LC_ALL=C without UTF-8 mode gives surrogate escapes): valid UTF-8 is recovered, anything else kept."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def degrade_streams() -> None:
     """Never crash on an encoding that cannot show ŭ or 함흥 (LANG=C, PYTHONIOENCODING=ascii): transliterate."""
     for stream in (sys.stdout, sys.stderr):
