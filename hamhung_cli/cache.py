@@ -130,6 +130,7 @@ def _store_from_plain(plain: tuple[Any, ...]) -> store.Store:
         return store.Fact(*f[:3], cites(f[3]), *f[4:10], claims, *f[11:])
 
     def table(t: tuple[Any, ...]) -> store.Table:
+        _expect(all(len(r) == len((store.RecordRow if t[3] == "records" else store.MonthlyRow)._fields) for r in t[6]))
         if t[3] == "records":
             rows = tuple(store.RecordRow(*r[:4], cites(r[4]), *r[5:]) for r in t[6])
         else:
@@ -137,6 +138,9 @@ def _store_from_plain(plain: tuple[Any, ...]) -> store.Store:
         return store.Table(*t[:4], cites(t[4]), tuple(store.Column(*c) for c in t[5]), rows, *t[7:])
 
     path, name, summary, names, aliases, sources, topics, facts, tables = plain
+    # Records have defaults: a tuple one field short would load with every later field shifted, so lengths must match exactly.
+    _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
+    _expect(all(len(f) == len(store.Fact._fields) for f in facts) and all(len(t) == len(store.Table._fields) for t in tables))
     return store.Store(
         path,
         name,

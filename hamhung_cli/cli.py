@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from . import __version__, commands
 from .errors import EXIT_USAGE, HamhungError, StoreError
 from .session import Session
-from .terminal import degrade_streams, is_terminal
+from .terminal import degrade_streams, drop_bad_size_variables, is_terminal
 
 EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
 
@@ -576,7 +576,15 @@ def help_(
 def main() -> None:
     """Console-script entry point."""
     degrade_streams()
+    drop_bad_size_variables()
+    if commands.stdout_is_closed():
+        sys.exit(EXIT_USAGE)
     try:
         app(prog_name="hamhung")
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # Typer's own output (--help, --version) to a full disk; the commands report theirs in guarded()
+        if error.filename is not None:  # not output: a file (--install-completion writes a shell's rc file)
+            commands.say(f"hamhung: error: {error.filename}: {error.strerror or error}")
+            sys.exit(EXIT_USAGE)
+        sys.exit(commands.write_failed(error))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
 from .store import Store
-from .terminal import default_format, is_terminal, terminal_width, use_color
+from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 COLORS = ("auto", "always", "never")
 ONLY = ("facts", "tables")
 MAX_LIMIT = 10_000
+# Each distinct query word costs a typo lookup over the vocabulary (about a millisecond): a 100 KB
+# query took 40 s. A thousand characters is a long paragraph.
+MAX_QUERY_CHARS = 1_000
 
 
 class Output:
@@ -100,13 +103,25 @@ def guarded(action: Callable[[], int | None]) -> int:
     except HamhungError as error:
         say(f"hamhung: error: {error}")
         return error.exit_code
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_OK
     except OSError as error:
-        silence_stdout()
-        say(f"hamhung: error: cannot write output: {error.strerror or error}")
-        return EXIT_USAGE
+        return write_failed(error)
+
+
+def write_failed(error: OSError) -> int:
+    """Output could not be written: a closed pipe (`| head -1`) ends quietly, anything else (a full disk) is an error."""
+    silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_OK
+    say(f"hamhung: error: cannot write output: {error.strerror or error}")
+    return EXIT_USAGE
+
+
+def stdout_is_closed() -> bool:
+    """Started with stdout closed (`hamhung >&-`): Python has no sys.stdout at all, so say so before doing anything."""
+    if sys.stdout is not None:
+        return False
+    say("hamhung: error: cannot write output: standard output is closed")
+    return True
 
 
 def say(message: str) -> None:
@@ -115,7 +130,7 @@ def say(message: str) -> None:
     try:
         sys.stderr.write(inert(message) + "\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # stderr closed too: nothing more can be done
         pass
 
 
@@ -262,9 +277,11 @@ def search(
         from .search import search as run_search
         from .views import no_results, require_topic, search_listing
 
-        text = " ".join(query)
+        text = from_shell(" ".join(query))
         if not text.strip():
             raise UsageError("the search query is empty")
+        if len(text) > MAX_QUERY_CHARS:
+            raise UsageError(f"the search query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
         session = Session(facts)
         out = Output(fmt, as_json, color, fields, svg)
         store = named(_measured(session.store, units), romanization)
@@ -317,8 +334,10 @@ def check(path: str | None) -> int:
         try:
             store = session.store
         except StoreError as error:
-            for problem in error.problems:
-                sys.stdout.write(f"{problem}\n")
+            from .render import inert
+
+            for problem in error.problems:  # the messages quote the store's own keys and values: inert, like all store text
+                sys.stdout.write(inert(str(problem)) + "\n")
             sys.stdout.flush()
             say(f"hamhung: {len(error.problems)} problem(s) in {session.path}")
             return EXIT_USAGE

@@ -260,6 +260,8 @@ def main() -> None:
     from .terminal import degrade_streams
 
     degrade_streams()
+    if commands.stdout_is_closed():
+        sys.exit(commands.EXIT_USAGE)
     try:
         argv = sys.argv[1:]
         if argv and argv[-1] in _HELP_FLAGS:

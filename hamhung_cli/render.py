@@ -8,6 +8,8 @@ fact containing "[bold]" or an escape sequence prints literally.
 
 from __future__ import annotations
 
+import os
+
 from .views import Listing, ViewColumn
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
@@ -72,11 +74,14 @@ def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
     import json
 
     records = listing.records()
+    # A stream that cannot take all of Unicode (LANG=C, PYTHONIOENCODING=ascii) would transliterate inside
+    # the strings (“ → ") and break the JSON: there, every non-ASCII character is written as \uXXXX.
+    ascii_only = not _encodes(out, "\u0103\ud55c\U0001f600")
     if lines:
         for record in records:
-            out.write(_json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
+            out.write(_json_safe(json.dumps(record, ensure_ascii=ascii_only)) + "\n")
     else:
-        out.write(_json_safe(json.dumps(records, ensure_ascii=False, indent=2)) + "\n")
+        out.write(_json_safe(json.dumps(records, ensure_ascii=ascii_only, indent=2)) + "\n")
 
 
 def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
@@ -106,11 +111,14 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     from rich.console import Console
 
-    return Console(
+    from .terminal import drop_bad_size_variables
+
+    drop_bad_size_variables()
+    console = Console(
         file=out,
         force_terminal=color,
         no_color=not color,
-        color_system="auto" if color else None,
+        color_system=_color_system(color),
         highlight=False,
         markup=False,
         emoji=False,
@@ -118,6 +126,22 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         legacy_windows=False,
         safe_box=True,
     )
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _color_system(color: bool) -> str | None:
+    """Rich detects none for TERM=dumb even when --color always asks for colour: then the basic 16 colours."""
+    if not color:
+        return None
+    return "standard" if os.environ.get("TERM") == "dumb" else "auto"
+
+
+def _broken_pipe() -> None:
+    """Rich's own handler exits with status 1, which here means "nothing found": let commands.guarded end quietly with 0, as in every other format."""
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def _number_text(value: Any) -> str:

@@ -45,11 +45,29 @@ def default_format(stream: IO[str] | None = None) -> str:
 
 
 def terminal_width() -> int | None:
-    """COLUMNS if set to something sane, else None (Rich asks the terminal)."""
+    """COLUMNS as a number kept between 10 and 1000, else None (Rich asks the terminal)."""
     value = os.environ.get("COLUMNS", "")
-    if value.isdigit() and 10 <= int(value) <= 1000:
-        return int(value)
+    if value.isascii() and value.isdigit():
+        return max(10, min(int(value), 1000))
     return None
+
+
+def drop_bad_size_variables() -> None:
+    """Rich (ours and Typer's help) reads COLUMNS and LINES itself: '²' passes isdigit() but not int(), and 0 prints nothing."""
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
+            del os.environ[name]
+
+
+def from_shell(text: str) -> str:
+    """An argument the locale could not decode (LC_ALL=C without UTF-8 mode gives surrogate escapes): valid UTF-8 is recovered, anything else kept."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 def degrade_streams() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from hamhung_cli.store import MAX_STORE_BYTES
 
-from .conftest import as_ordinary_user, assert_one_error_line, installed, invoke
+from .conftest import as_ordinary_user, assert_one_error_line, installed, invoke, run
 
 HEAD = """schema = 1
 [store]
@@ -180,13 +180,13 @@ def test_the_base_store_is_valid(tmp_path: Path) -> None:
 def test_invalid_toml_is_located_by_line_and_column(tmp_path: Path, text: str, fragment: str, column: int | None) -> None:
     path = write(tmp_path, text)
     where = f"{path}:{marked_line(text)}:" + (f"{column}:" if column else "")
-    assert_one_error_line(invoke("topics", "--facts", str(path)), where, fragment)
+    assert_one_error_line(run("topics", "--facts", str(path)), where, fragment)
 
 
 @pytest.mark.parametrize(("text", "fragment"), [pytest.param(*case[1:], id=case[0]) for case in SHAPES])
 def test_a_store_of_the_wrong_shape_is_located_by_line(tmp_path: Path, text: str, fragment: str) -> None:
     path = write(tmp_path, text)
-    assert_one_error_line(invoke("topics", "--facts", str(path)), f"{path}:{marked_line(text)}: ", fragment)
+    assert_one_error_line(run("topics", "--facts", str(path)), f"{path}:{marked_line(text)}: ", fragment)
     listed = invoke("check", str(path))
     assert listed.exit_code == 2 and f"{path}:{marked_line(text)}: " in listed.stdout and fragment in listed.stdout, listed.output
 

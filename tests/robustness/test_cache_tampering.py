@@ -1,0 +1,251 @@
+"""Cache entries that are not what this version wrote: detected, ignored, rebuilt, never executed, never a crash.
+
+Complements tests/test_cache.py (truncated, corrupted, foreign and empty files; a forged record type;
+a symlinked or world-writable entry refused by cache.read). Here each tampered entry carries a
+*valid* checksum and a *different* store, so if it were used the output would show it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hamhung_cli import cache, session, store
+from hamhung_cli.session import Session
+
+from ..conftest import clean_env
+from .conftest import cache_entries, installed, invoke
+
+FORGED = "FORGED TEXT FROM A TAMPERED CACHE"
+
+
+@pytest.fixture
+def store_copy(tmp_path: Path, mini: Path) -> Path:
+    path = tmp_path / "store.toml"
+    shutil.copy(mini, path)
+    return path
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("HAMHUNG_CACHE_DIR", str(directory))
+    return directory
+
+
+def vinalon(store_path: Path) -> str:
+    session._LOADED.clear()  # as a new process would: nothing loaded yet
+    result = invoke("fact", "economy.vinalon", "--fields", "text", "--facts", str(store_path))
+    assert result.exit_code == 0 and "Traceback" not in result.stderr, result.output
+    return result.stdout
+
+
+def sealed(payload: bytes) -> bytes:
+    """A payload as cache.write frames it: magic, SHA-256, payload; so only the content can give it away."""
+    return cache.MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def forged_store(store_path: Path) -> store.Store:
+    real = Session(store_path).store
+    facts = dict(real.facts)
+    facts["economy.vinalon"] = facts["economy.vinalon"]._replace(text=FORGED)
+    return real._replace(facts=facts)
+
+
+def plant(path: Path, blob: bytes, mode: int = 0o600) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(blob)
+    os.chmod(path, mode)
+
+
+def store_entry(store_path: Path) -> Path:
+    path = cache.entry_path(Session(store_path).digest, "store")
+    assert path is not None
+    return Path(path)
+
+
+def assert_rebuilt(store_path: Path, entry: Path) -> None:
+    """The entry now holds what this version writes: a regular file of ours, mode 0600, that decodes to the real store."""
+    assert entry.is_file() and not entry.is_symlink()
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert cache.read(Session(store_path).digest, "store", store.Store) == Session(store_path).store
+
+
+def test_a_forged_entry_would_show_if_it_were_used(store_copy: Path, cache_dir: Path) -> None:
+    """The control for every test below: a well-formed forged entry in the right place, with the right mode, is read."""
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))))
+    assert FORGED in vinalon(store_copy) and FORGED not in real
+
+
+def test_an_entry_from_another_python_version_is_never_read(store_copy: Path, cache_dir: Path) -> None:
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    other = entry.with_name(entry.name.replace(f"-{sys.version_info.major}.{sys.version_info.minor}-", "-3.99-"))
+    assert other != entry
+    forged = sealed(marshal.dumps(cache._encode(forged_store(store_copy))))
+    plant(other, forged)
+    entry.unlink()
+    assert vinalon(store_copy) == real
+    assert other.read_bytes() == forged, "left alone: it belongs to the other Python"
+    assert_rebuilt(store_copy, entry)
+
+
+def test_an_entry_in_another_marshal_version_at_our_path_is_decoded_or_refused(store_copy: Path, cache_dir: Path) -> None:
+    """marshal format 2 (Python 2.5 era) has no frozensets or interned refs: whatever it decodes to must still be the real store."""
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(cache._encode(Session(store_copy).store), 2)))
+    assert vinalon(store_copy) == real
+
+
+def _format_3(value: Any) -> Any:
+    """How cache format 3 wrote records (before ed7ba15): every NamedTuple as [marker, type name, fields], walked generically."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return ["\x00record", type(value).__name__, [_format_3(v) for v in value]]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_format_3(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _format_3(v) for k, v in value.items()}
+    return value
+
+
+def test_an_entry_from_an_older_cache_format_is_never_read(store_copy: Path, cache_dir: Path) -> None:
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    older = entry.with_name(entry.name.replace(f"-store-{cache.FORMAT}-", f"-store-{cache.FORMAT - 1}-"))
+    forged = sealed(marshal.dumps(_format_3(forged_store(store_copy))))
+    plant(older, forged)
+    entry.unlink()
+    assert vinalon(store_copy) == real
+    assert older.read_bytes() == forged
+    assert_rebuilt(store_copy, entry)
+
+
+def test_an_older_format_payload_at_our_path_is_refused(store_copy: Path, cache_dir: Path) -> None:
+    """Had a release changed the layout without bumping FORMAT, the old layout must fail the shape checks, not load shifted fields."""
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(["\x00record", "Store", _format_3(forged_store(store_copy))[2]])))
+    assert cache.read(Session(store_copy).digest, "store", store.Store) is None
+    assert vinalon(store_copy) == real
+    assert_rebuilt(store_copy, entry)
+
+
+@pytest.mark.parametrize("fields", [12, 14], ids=["a-field-missing", "a-field-added"])
+def test_records_of_another_length_are_refused(store_copy: Path, cache_dir: Path, fields: int) -> None:
+    plain = list(cache._store_plain(forged_store(store_copy)))
+    plain[7] = [(f + (None,))[:fields] for f in plain[7]]  # every fact one field short, or one field long
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(["\x00record", "Store", tuple(plain)])))
+    assert cache.read(Session(store_copy).digest, "store", store.Store) is None
+
+
+def test_an_entry_replaced_by_a_symlink(store_copy: Path, cache_dir: Path, tmp_path: Path) -> None:
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    target = tmp_path / "elsewhere.bin"
+    forged = sealed(marshal.dumps(cache._encode(forged_store(store_copy))))
+    plant(target, forged)
+    entry.unlink()
+    entry.symlink_to(target)
+    assert vinalon(store_copy) == real
+    assert target.read_bytes() == forged, "the link was replaced, its target never written through"
+    assert_rebuilt(store_copy, entry)
+
+
+def test_a_cache_directory_that_is_a_symlink(store_copy: Path, cache_dir: Path, tmp_path: Path) -> None:
+    real_dir = tmp_path / "real-cache"
+    real_dir.mkdir(mode=0o700)
+    cache_dir.symlink_to(real_dir)
+    assert vinalon(store_copy) == vinalon(store_copy)
+    assert list(real_dir.iterdir()) == [], "nothing written through a symlinked directory"
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o620, 0o602], ids=["world-writable", "group-writable", "other-writable"])
+def test_a_writable_by_others_and_tampered_entry(store_copy: Path, cache_dir: Path, mode: int) -> None:
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))), mode)
+    assert vinalon(store_copy) == real
+    assert_rebuilt(store_copy, entry)
+
+
+def test_a_world_writable_cache_directory(store_copy: Path, cache_dir: Path) -> None:
+    real = vinalon(store_copy)
+    entry = store_entry(store_copy)
+    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))))
+    os.chmod(cache_dir, 0o777)
+    assert vinalon(store_copy) == real
+    assert FORGED.encode() in entry.read_bytes(), "not rewritten either: the directory is not trusted"
+
+
+def test_an_entry_owned_by_someone_else(store_copy: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files cannot be given away without root, so this one runs as 'another user' whose uid is not the owner's."""
+    vinalon(store_copy)
+    digest = Session(store_copy).digest
+    assert cache.read(digest, "store", store.Store) is not None
+    monkeypatch.setattr(cache.os, "getuid", lambda: os.geteuid() + 1)
+    assert cache.read(digest, "store", store.Store) is None
+    assert cache.read(digest, "index", object) is None
+
+
+def _code_that_creates(marker: Path) -> bytes:
+    return marshal.dumps(compile(f"open({str(marker)!r}, 'w').write('executed')", "<cache>", "exec"))
+
+
+class _Creates:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(lambda m: _code_that_creates(m), id="marshalled-code-object"),
+        pytest.param(lambda m: marshal.dumps(["\x00record", "Store", _code_that_creates(m)]), id="code-inside-a-record"),
+        pytest.param(lambda m: marshal.dumps(["\x00record", "Store", compile(f"open({str(m)!r}, 'w')", "<cache>", "eval")]), id="code-object-as-the-store"),
+        pytest.param(lambda m: pickle.dumps(_Creates(m)), id="pickle-reduce"),
+        pytest.param(lambda m: marshal.dumps(["\x00record", "Store", pickle.dumps(_Creates(m))]), id="pickle-inside-a-record"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["store", "index"])
+def test_a_payload_that_would_run_code_is_never_executed(store_copy: Path, cache_dir: Path, tmp_path: Path, payload: Any, kind: str) -> None:
+    marker = tmp_path / "executed"
+    real = invoke("search", "vinalon", "--fields", "id,text", "--facts", str(store_copy)).stdout
+    entry = cache.entry_path(Session(store_copy).digest, kind)
+    assert entry is not None
+    path = Path(entry)
+    plant(path, sealed(payload(marker)))
+    session._LOADED.clear()
+    result = invoke("search", "vinalon", "--fields", "id,text", "--facts", str(store_copy))
+    assert result.exit_code == 0 and result.stdout == real, result.output
+    assert not marker.exists(), "the cache payload was executed"
+    assert cache.read(Session(store_copy).digest, kind, object) is not None, "rebuilt"
+
+
+def test_the_installed_script_survives_every_tampered_entry_at_once(store_copy: Path, tmp_path: Path) -> None:
+    """Both entries forged with valid checksums, in a process of its own: the output is the real one and the entries are rebuilt."""
+    directory = tmp_path / "script-cache"
+    env = clean_env(HAMHUNG_CACHE_DIR=str(directory))
+    first = installed("search", "vinalon", "--facts", str(store_copy), env=env)
+    assert first.returncode == 0 and len(cache_entries(directory)) == 2
+    marker = tmp_path / "executed"
+    for entry in cache_entries(directory):
+        entry.write_bytes(sealed(_code_that_creates(marker)))
+    again = installed("search", "vinalon", "--facts", str(store_copy), env=env)
+    assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, "")
+    assert not marker.exists()
+    assert all(_code_that_creates(marker) not in e.read_bytes() for e in cache_entries(directory))
