@@ -35,6 +35,14 @@ def mini() -> Path:
 
 
 @pytest.fixture
+def store_copy(tmp_path: Path, mini: Path) -> Path:
+    """A private copy of the mini store, for tests that edit it or cache it."""
+    path = tmp_path / "store.toml"
+    shutil.copy(mini, path)
+    return path
+
+
+@pytest.fixture
 def bundled() -> Path:
     return Path(default_store_path())
 

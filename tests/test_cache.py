@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from typer.testing import CliRunner
 from hamhung_cli import cache
 from hamhung_cli.cli import app
 from hamhung_cli.session import Session
-
-
-@pytest.fixture
-def store_copy(tmp_path: Path, mini: Path) -> Path:
-    path = tmp_path / "store.toml"
-    shutil.copy(mini, path)
-    return path
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import hashlib
 import marshal
 import os
 import pickle
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,13 +24,6 @@ from ..conftest import clean_env
 from .conftest import cache_entries, installed, invoke
 
 FORGED = "FORGED TEXT FROM A TAMPERED CACHE"
-
-
-@pytest.fixture
-def store_copy(tmp_path: Path, mini: Path) -> Path:
-    path = tmp_path / "store.toml"
-    shutil.copy(mini, path)
-    return path
 
 
 @pytest.fixture
