@@ -31,7 +31,7 @@ try:  # the built-in SHA-256: hashlib would first load OpenSSL, a few millisecon
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import sha256
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"HAMHUNG-CACHE\n"
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 

@@ -199,22 +199,19 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(term(t) for t in tokens(text))
 
 
-def _words_and_compounds(text: str) -> tuple[str, ...]:
-    words = _terms(text)
-    # Adjacent pairs run together too, so "sistercity" and "hamhungsi" meet.
-    compounds = [a + b for a, b in zip(words, words[1:], strict=False) if a.isalpha() and b.isalpha()]
-    return tuple(dict.fromkeys((*words, *compounds)))
+def _distinct_terms(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_terms(text)))
 
 
 def build_index(docs: list[Document], subject_text: str = "") -> Index:
-    subject = frozenset(_words_and_compounds(subject_text))
+    subject = frozenset(_distinct_terms(subject_text))
     postings: dict[str, dict[int, tuple[float, str, int]]] = defaultdict(dict)
     phrases: dict[str, set[int]] = defaultdict(set)
     doc_terms = []
     for number, doc in enumerate(docs):
         seen: set[str] = set()
         for name, weight, text in doc.fields:
-            for word in _words_and_compounds(text):
+            for word in _distinct_terms(text):
                 previous = postings[word].get(number)
                 if previous is None:
                     postings[word][number] = (weight, name, 2 if word in subject else 1)
@@ -271,6 +268,49 @@ def query_terms(query: str) -> list[str]:
     return [w for w in _terms(query) if w not in STOP_WORDS]
 
 
+MIN_PART = 2  # "hamhungsi" = "hamhung" + "si"
+
+
+def _spelt_in(index: Index, word: str) -> set[int]:
+    """Documents holding a word as spelt or by its romanization key (no typos); all of them for the city's name."""
+    terms = {word, *index.keys.get(romanization_key(word), ())}
+    if terms & index.subject:
+        return set(range(len(index.documents)))
+    return {number for indexed in terms for number, *_ in index.hits(indexed)}
+
+
+def split_compound(index: Index, word: str) -> tuple[str, str] | None:
+    """Two known words that a word the store does not know runs together ("sistercity", "hamhungsi").
+
+    The parts must be found as spelt or by their romanization keys, never by a typo, and together in at
+    least one document, so a foreign word is not explained away as two unrelated short ones. Of several
+    splits, the most even one wins.
+    """
+    if not word.isalpha() or len(word) < 2 * MIN_PART + 1:
+        return None
+    best: tuple[str, str] | None = None
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if head in STOP_WORDS or tail in STOP_WORDS or (best is not None and min(cut, len(tail)) <= min(map(len, best))):
+            continue
+        if _spelt_in(index, head) & _spelt_in(index, tail):
+            best = (head, tail)
+    return best
+
+
+def _query_words(index: Index, query: str) -> list[tuple[str, dict[str, tuple[float, str]]]]:
+    """Each query word with the indexed terms it may stand for; an unknown run-together word becomes its two parts."""
+    found = []
+    for word in query_terms(query):
+        candidates = _candidates(index, word)
+        parts = None if candidates else split_compound(index, word)
+        if parts is None:
+            found.append((word, candidates))
+        else:
+            found.extend((part, _candidates(index, part)) for part in parts)
+    return found
+
+
 def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     """Indexed terms close to a query term, with their similarity and how they matched."""
     found: dict[str, tuple[float, str]] = {}
@@ -297,15 +337,14 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
 
 def search(index: Index, query: str, *, limit: int = 10, topic: str | None = None, min_score: float = MIN_SCORE) -> list[Result]:
     """Best documents first; an empty list when nothing is relevant enough."""
-    words = query_terms(query)
+    words = _query_words(index, query)
     if not words:
         return []
     per_doc: dict[int, dict[int, Match]] = defaultdict(dict)
     subject_terms: list[tuple[int, str, tuple[float, str, str]]] = []
     weights = []
     max_idf = math.log(1 + len(index.documents))
-    for position, word in enumerate(words):
-        candidates = _candidates(index, word)
+    for position, (word, candidates) in enumerate(words):
         # The word's weight is that of its best match (the most common spelling on ties): "hamhung" is
         # everywhere and weighs little, even though a rare misspelt alias of it also exists.
         best = max(candidates.items(), key=lambda item: (item[1][0], -index.idf(item[0])), default=None)
@@ -372,4 +411,4 @@ _KIND_ORDER = {"fact": 0, "row": 1, "table": 2, "cell": 3}
 
 def unmatched_terms(index: Index, query: str) -> list[str]:
     """Query words that match nothing in the store, for the "nothing found" message."""
-    return [w for w in query_terms(query) if not _candidates(index, w)]
+    return [word for word, candidates in _query_words(index, query) if not candidates]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hamhung_cli.search import index_store, max_edits, search
+from hamhung_cli.search import index_store, max_edits, search, split_compound, unmatched_terms
 from hamhung_cli.store import load
 
 
@@ -56,3 +56,35 @@ def test_limit_and_topic_filter(mini_index) -> None:  # type: ignore[no-untyped-
 def test_results_carry_explanations(mini_index) -> None:  # type: ignore[no-untyped-def]
     (first, *_) = search(mini_index, "vinylon")
     assert any(m.indexed_term == "vinylon" and m.field == "alias" for m in first.matches)
+
+
+@pytest.fixture(scope="module")
+def full_index():  # type: ignore[no-untyped-def]
+    return index_store(load(Path(__file__).parent.parent / "facts.toml"))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "parts"),
+    [
+        ("sistercity", "twin-towns.shanghai", ("sister", "city")),
+        ("hamhungsi", "overview.official-name", ("hamhung", "si")),
+        ("Hamheungsi", "overview.official-name", ("hamheung", "si")),  # one part matched by its romanization key
+        ("vinalonfactory", "economy.vinalon-complex", ("vinalon", "factory")),
+    ],
+)
+def test_run_together_words_are_split_into_known_words(full_index, query: str, expected: str, parts: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    assert split_compound(full_index, query.lower()) == parts
+    results = search(full_index, query)
+    assert results and results[0].document.id == expected, [(r.document.id, round(r.score, 2)) for r in results[:3]]
+
+
+def test_a_split_word_is_explained_part_by_part(full_index) -> None:  # type: ignore[no-untyped-def]
+    top = search(full_index, "sistercity")[0]
+    assert [(m.query_term, m.indexed_term) for m in top.matches] == [("sister", "sister"), ("city", "city")]
+
+
+@pytest.mark.parametrize("word", ["eiffeltower", "bitcoin", "return", "sistercty"])
+def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: str) -> None:  # type: ignore[no-untyped-def]
+    # "return" would be "re" + "turn", but no fact holds both; a typo in a part ("cty") is not a known word.
+    assert split_compound(full_index, word) is None
+    assert unmatched_terms(full_index, word) == [word]
