@@ -205,35 +205,41 @@ def _distinct_terms(text: str) -> tuple[str, ...]:
 
 def build_index(docs: list[Document], subject_text: str = "") -> Index:
     subject = frozenset(_distinct_terms(subject_text))
-    postings: dict[str, dict[int, tuple[float, str, int]]] = defaultdict(dict)
+    field_codes: dict[tuple[str, float], int] = {}
+    numbers: dict[str, array[int]] = {}
+    codes: dict[str, bytearray] = {}
     phrases: dict[str, set[int]] = defaultdict(set)
     doc_terms = []
     for number, doc in enumerate(docs):
-        seen: set[str] = set()
+        # word → [best field weight, that field's code, fields holding it]; the subject's words count as one more field
+        best: dict[str, list[float | int]] = {}
         for name, weight, text in doc.fields:
+            code = field_codes.setdefault((name, weight), len(field_codes))
             for word in _distinct_terms(text):
-                previous = postings[word].get(number)
-                if previous is None:
-                    postings[word][number] = (weight, name, 2 if word in subject else 1)
-                elif previous[0] < weight:
-                    postings[word][number] = (weight, name, previous[2] + 1)
+                entry = best.get(word)
+                if entry is None:
+                    best[word] = [weight, code, 2 if word in subject else 1]
                 else:
-                    postings[word][number] = (previous[0], previous[1], previous[2] + 1)
-                seen.add(word)
+                    if entry[0] < weight:
+                        entry[0], entry[1] = weight, code
+                    entry[2] += 1
             if name in ("alias", "title", "cells") or (name == "label" and doc.kind == "row"):
                 for phrase in text.split(";"):
                     folded = folded_phrase(phrase)
                     if folded:
                         phrases[folded].add(number)
-        doc_terms.append(len(seen))
-    field_table: dict[tuple[str, float], int] = {}
-    packed = {}
-    for word, hits in postings.items():
-        numbers = array(_DOC_NUMBER, hits)
-        codes = bytes(field_table.setdefault((name, weight), len(field_table)) << 2 | min(fields, 3) for weight, name, fields in hits.values())
-        packed[word] = numbers.tobytes() + codes
+        doc_terms.append(len(best))
+        for word, (_, code, fields) in best.items():
+            packed_code = int(code) << 2 | min(int(fields), 3)
+            if word in numbers:
+                numbers[word].append(number)
+                codes[word].append(packed_code)
+            else:
+                numbers[word] = array(_DOC_NUMBER, (number,))
+                codes[word] = bytearray((packed_code,))
+    packed = {word: hits.tobytes() + codes[word] for word, hits in numbers.items()}
     keys: dict[str, set[str]] = defaultdict(set)
-    for word in (*postings, *subject):
+    for word in (*packed, *subject):
         keys[romanization_key(word)].add(word)
     return Index(
         [doc._replace(fields=()) for doc in docs],  # the field texts were for building; results need only the rest
@@ -242,7 +248,7 @@ def build_index(docs: list[Document], subject_text: str = "") -> Index:
         doc_terms,
         {k: frozenset(v) for k, v in phrases.items()},
         subject,
-        tuple(field_table),
+        tuple(field_codes),
     )
 
 
