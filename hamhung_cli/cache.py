@@ -1,9 +1,14 @@
 """A cache of the validated store and its search index, so a run skips TOML parsing and index building.
 
+Each is one file of named sections (a table of contents, then the sections), so a run reads only what
+it needs: `hamhung TOPIC` that topic's facts, a search the postings of its words and the documents it
+shows. On a store of 100,000 facts that is a few per cent of the whole.
+
 Never trusted blindly:
 - The cache file is named by the store's content hash, the cache format and the Python version, so an
   edited store, a new release or another Python never reads a stale entry.
-- The payload carries its own SHA-256; a truncated or corrupted file fails the check and is rebuilt.
+- The table of contents and every section carry their own BLAKE2b-256 checksum, checked as they are read; a truncated
+  or corrupted file fails the check and is rebuilt from the store, even halfway through a run.
 - It is decoded with `marshal` (data only, nothing is executed, unlike pickle) and rebuilt field by field
   into the store's and the index's own record types; any other shape raises and the entry is ignored and rebuilt.
 - A cache directory or file that is a symlink, not owned by this user, or writable by others is not used.
@@ -17,6 +22,9 @@ import marshal
 import os
 import stat
 import sys
+import zlib
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 
 from . import store
 
@@ -24,15 +32,20 @@ TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see
 if TYPE_CHECKING:
     from typing import Any
 
-    from . import search
-
-try:  # the built-in SHA-256: hashlib would first load OpenSSL, a few milliseconds of every start
-    from _sha256 import sha256
+try:  # the built-in BLAKE2b: hashlib would first load OpenSSL, a few milliseconds of every start
+    from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import sha256
+    from hashlib import blake2b
 
-FORMAT = 5
-MAGIC = b"HAMHUNG-CACHE\n"
+
+def checksum(data: bytes) -> bytes:
+    """BLAKE2b-256: as strong as SHA-256 and three times faster here than the built-in SHA-256."""
+    return blake2b(data, digest_size=32).digest()
+
+
+FORMAT = 7
+MAGIC = b"HAMHUNG-CACHE\n"  # an entry of one payload (the replayed --help, the store's stamp)
+SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store, the index)
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 
 
@@ -56,91 +69,197 @@ def entry_path(digest: str, kind: str) -> str | None:
 
 
 def content_digest(data: bytes) -> str:
-    return sha256(data).hexdigest()
+    return checksum(data).hex()
 
 
-# --------------------------------------------------------------------------- encoding
+# --------------------------------------------------------------------------- the store in sections
+
+FACT_CHUNK = 256  # facts per section: `hamhung TOPIC` loads its topic's sections, a search those of its results
+WHERE_BUCKET = 2048  # about this many fact ids per section of the id → facts section map
 
 
-_RECORD = "\x00record"
-
-
-def _encode(value: store.Store | search.Index) -> list[Any]:
-    """[marker, kind, plain data that marshal stores]: only the two things the cache holds."""
-    if isinstance(value, store.Store):
-        return [_RECORD, "Store", _store_plain(value)]
-    # The postings are a dict of bytes: stored as they are, not walked (they are most of the index).
-    documents = [tuple(d) for d in value.documents]  # Documents hold only text once built: plain tuples
-    return [_RECORD, "Index", [documents, value.postings, value.keys, value.doc_terms, value.phrases, value.subject, value.field_table]]
-
-
-def _decode(value: Any) -> store.Store | search.Index:
-    """The inverse of _encode; anything else (another kind, another shape) raises and the cache is not used."""
-    _expect(isinstance(value, list) and len(value) == 3 and value[0] == _RECORD)
-    if value[1] == "Store":
-        return _store_from_plain(value[2])
-    _expect(value[1] == "Index")
-    from . import search
-
-    documents, postings, keys, doc_terms, phrases, subject, field_table = value[2]
-    _expect(isinstance(postings, dict) and all(type(v) is bytes and len(v) % 5 == 0 for v in postings.values()))
-    _expect(isinstance(keys, dict) and isinstance(phrases, dict) and isinstance(doc_terms, list) and isinstance(subject, frozenset))
-    _expect(isinstance(field_table, tuple) and all(isinstance(f, tuple) and len(f) == 2 for f in field_table))
-    return search.Index([search.Document(*d) for d in documents], postings, keys, doc_terms, phrases, subject, field_table)
-
-
-# The store is encoded by its schema, not walked generically: plain tuples in, records rebuilt field by
-# field on the way out (about three times faster to load, which matters for a large store).
+def bucket_of(key: str, buckets: int) -> int:
+    """A key's section number (of a map kept in several sections): stable across runs, unlike hash()."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets if buckets > 1 else 0
 
 
 def _citations(citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((c[0], c[1]) for c in citations)
+    # Interned: marshal then writes each repeated source id once and refers back to it.
+    return tuple((sys.intern(c[0]), c[1]) for c in citations)
 
 
-def _store_plain(value: store.Store) -> tuple[Any, ...]:
-    def fact(f: store.Fact) -> tuple[Any, ...]:
-        claims = tuple((c.text, _citations(c.sources), c.value, c.unit) for c in f.claims)
-        return (*f[:3], _citations(f.sources), *f[4:10], claims, f.severity, f.line)
+def _fact_plain(f: store.Fact) -> tuple[Any, ...]:
+    claims = tuple((c.text, _citations(c.sources), c.value, c.unit) for c in f.claims)
+    return (f.id, sys.intern(f.topic), f.text, _citations(f.sources), *f[4:10], claims, f.severity, f.line)
 
+
+def _table_plain(t: store.Table) -> tuple[Any, ...]:
     def row(r: store.MonthlyRow | store.RecordRow) -> tuple[Any, ...]:
         if isinstance(r, store.RecordRow):
             return (r.id, r.cells, r.names, r.aliases, _citations(r.sources), r.note, r.line)
         return tuple(r)
 
-    def table(t: store.Table) -> tuple[Any, ...]:
-        return (*t[:4], _citations(t.sources), tuple(tuple(c) for c in t.columns), tuple(row(r) for r in t.rows), *t[7:])
+    return (*t[:4], _citations(t.sources), tuple(tuple(c) for c in t.columns), tuple(row(r) for r in t.rows), *t[7:])
 
-    return (
+
+def store_sections(value: store.Store) -> dict[str, Any]:
+    """The store as plain data in sections: meta (everything but the facts), facts:N (FACT_CHUNK facts of
+    one topic each, in the store's order) and where:B (fact id → its facts section, for ids in bucket B)."""
+    by_topic: dict[str, list[store.Fact]] = {}
+    for fact in value.facts.values():
+        by_topic.setdefault(fact.topic, []).append(fact)
+    sections: dict[str, Any] = {}
+    chunks: list[tuple[str, int]] = []
+    chunk_of: dict[str, int] = {}
+    for topic, facts in by_topic.items():
+        for start in range(0, len(facts), FACT_CHUNK):
+            part = facts[start : start + FACT_CHUNK]
+            sections[f"facts:{len(chunks)}"] = [_fact_plain(f) for f in part]
+            chunk_of.update((f.id, len(chunks)) for f in part)
+            chunks.append((topic, len(part)))
+    in_order = [chunk_of[fact_id] for fact_id in value.facts]
+    # The store's order, as each fact's section number, unless reading the sections one after another gives it.
+    order = None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else bytes(array("I", in_order))
+    buckets = max(1, len(chunk_of) // WHERE_BUCKET)
+    for b in range(buckets):
+        sections[f"where:{b}"] = {}
+    for fact_id, number in chunk_of.items():
+        sections[f"where:{bucket_of(fact_id, buckets)}"][fact_id] = number
+    sections["meta"] = (
         *value[:5],
         [tuple(x) for x in value.sources.values()],
         [tuple(x) for x in value.topics.values()],
-        [fact(f) for f in value.facts.values()],
-        [table(t) for t in value.tables.values()],
+        [_table_plain(t) for t in value.tables.values()],
+        chunks,
+        order,
+        buckets,
     )
+    return sections
 
 
-def _store_from_plain(plain: tuple[Any, ...]) -> store.Store:
-    citation = store.Citation
+def _cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
+    return tuple(store.Citation(*c) for c in items)
 
-    def cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
-        return tuple(citation(*c) for c in items)
 
-    def fact(f: tuple[Any, ...]) -> store.Fact:
-        claims = tuple(store.Claim(text, cites(sources), v, unit) for text, sources, v, unit in f[10])
-        return store.Fact(*f[:3], cites(f[3]), *f[4:10], claims, *f[11:])
+def _facts_from_plain(plain: list[Any]) -> list[store.Fact]:
+    """A section's facts as records: built with tuple.__new__ after checking each field count, since
+    a topic page of thousands of facts spends most of its time here; citations shared between facts
+    are decoded once."""
+    width = len(store.Fact._fields)
+    new, fact_type, claim = tuple.__new__, store.Fact, store.Claim
+    citations: dict[tuple[Any, ...], tuple[store.Citation, ...]] = {}
+    facts = []
+    for f in plain:
+        # Records have defaults: a tuple one field short would load with every later field shifted, so lengths must match exactly.
+        _expect(type(f) is tuple and len(f) == width)
+        cites = citations.get(f[3])
+        if cites is None:
+            cites = citations[f[3]] = _cites(f[3])
+        claims = tuple(claim(text, _cites(sources), v, unit) for text, sources, v, unit in f[10]) if f[10] else ()
+        facts.append(new(fact_type, (f[0], f[1], f[2], cites, *f[4:10], claims, *f[11:])))
+    return facts
 
-    def table(t: tuple[Any, ...]) -> store.Table:
-        _expect(all(len(r) == len((store.RecordRow if t[3] == "records" else store.MonthlyRow)._fields) for r in t[6]))
-        if t[3] == "records":
-            rows = tuple(store.RecordRow(*r[:4], cites(r[4]), *r[5:]) for r in t[6])
-        else:
-            rows = tuple(store.MonthlyRow(*r) for r in t[6])
-        return store.Table(*t[:4], cites(t[4]), tuple(store.Column(*c) for c in t[5]), rows, *t[7:])
 
-    path, name, summary, names, aliases, sources, topics, facts, tables = plain
-    # Records have defaults: a tuple one field short would load with every later field shifted, so lengths must match exactly.
-    _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
-    _expect(all(len(f) == len(store.Fact._fields) for f in facts) and all(len(t) == len(store.Table._fields) for t in tables))
+def _table_from_plain(t: tuple[Any, ...]) -> store.Table:
+    _expect(len(t) == len(store.Table._fields))
+    _expect(all(len(r) == len((store.RecordRow if t[3] == "records" else store.MonthlyRow)._fields) for r in t[6]))
+    if t[3] == "records":
+        rows = tuple(store.RecordRow(*r[:4], _cites(r[4]), *r[5:]) for r in t[6])
+    else:
+        rows = tuple(store.MonthlyRow(*r) for r in t[6])
+    return store.Table(*t[:4], _cites(t[4]), tuple(store.Column(*c) for c in t[5]), rows, *t[7:])
+
+
+def store_section(name: str, plain: Any) -> Any:
+    """A store section as records; ValueError (or another exception) if it has any other shape."""
+    if name == "meta":
+        path, name_, summary, names, aliases, sources, topics, tables, chunks, order, buckets = plain
+        _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
+        _expect(isinstance(chunks, list) and all(isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], int) for c in chunks))
+        _expect(order is None or (isinstance(order, bytes) and len(order) % 4 == 0))
+        _expect(type(buckets) is int and buckets >= 1)
+        return (path, name_, summary, names, aliases, sources, topics, tables, chunks, order, buckets)
+    if name.startswith("where:"):
+        _expect(isinstance(plain, dict) and all(type(v) is int for v in plain.values()))
+        return plain
+    _expect(name.startswith("facts:") and isinstance(plain, list))
+    return _facts_from_plain(plain)
+
+
+class SectionedFacts(Mapping[str, "store.Fact"]):
+    """Store.facts of a cached store: a read-only mapping that loads one section of facts at a time.
+
+    `hamhung TOPIC` needs one topic's facts and a search only its results', so neither reads the other
+    99 % of a large store. Iteration keeps the store's order.
+    """
+
+    def __init__(self, section: Callable[[str], Any], chunks: list[tuple[str, int]], order: bytes | None, buckets: int) -> None:
+        self._section = section
+        self._chunks = chunks
+        self._order = order
+        self._buckets = buckets
+        self._loaded: dict[int, list[store.Fact]] = {}
+        self._where: dict[int, dict[str, int]] = {}
+
+    def _chunk(self, number: int) -> list[store.Fact]:
+        if number not in self._loaded:
+            facts = self._section(f"facts:{number}")
+            _expect(len(facts) == self._chunks[number][1] and all(f.topic == self._chunks[number][0] for f in facts))
+            self._loaded[number] = facts
+        return self._loaded[number]
+
+    def in_topic(self, topic: str) -> list[store.Fact]:
+        return [f for n, (t, _) in enumerate(self._chunks) if t == topic for f in self._chunk(n)]
+
+    def count_in(self, topic: str) -> int:
+        return sum(count for t, count in self._chunks if t == topic)
+
+    def _chunk_number(self, fact_id: str) -> int | None:
+        bucket = bucket_of(fact_id, self._buckets)
+        if bucket not in self._where:
+            self._where[bucket] = self._section(f"where:{bucket}")
+        return self._where[bucket].get(fact_id)
+
+    def __getitem__(self, fact_id: str) -> store.Fact:
+        number = self._chunk_number(fact_id) if isinstance(fact_id, str) else None
+        if number is None or not 0 <= number < len(self._chunks):
+            raise KeyError(fact_id)
+        for fact in self._chunk(number):
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(fact_id)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return isinstance(fact_id, str) and self._chunk_number(fact_id) is not None
+
+    def __len__(self) -> int:
+        return sum(count for _, count in self._chunks)
+
+    def _in_order(self) -> Iterator[store.Fact]:
+        if self._order is None:
+            for number in range(len(self._chunks)):
+                yield from self._chunk(number)
+            return
+        numbers = array("I")
+        numbers.frombytes(self._order)
+        cursors = [0] * len(self._chunks)
+        for number in numbers:
+            yield self._chunk(number)[cursors[number]]
+            cursors[number] += 1
+
+    def __iter__(self) -> Iterator[str]:
+        return (f.id for f in self._in_order())
+
+    def values(self) -> Iterator[store.Fact]:  # type: ignore[override]
+        return self._in_order()
+
+    def items(self) -> Iterator[tuple[str, store.Fact]]:  # type: ignore[override]
+        return ((f.id, f) for f in self._in_order())
+
+
+def sectioned_store(section: Callable[[str], Any]) -> store.Store:
+    """A Store whose facts load on demand, from a cached entry's sections."""
+    path, name, summary, names, aliases, sources, topics, tables, chunks, order, buckets = section("meta")
     return store.Store(
         path,
         name,
@@ -149,14 +268,14 @@ def _store_from_plain(plain: tuple[Any, ...]) -> store.Store:
         aliases,
         {s[0]: store.Source(*s) for s in sources},
         {t[0]: store.Topic(*t) for t in topics},
-        {f[0]: fact(f) for f in facts},
-        {t[0]: table(t) for t in tables},
+        SectionedFacts(section, chunks, order, buckets),
+        {t[0]: table for t in tables for table in (_table_from_plain(t),)},
     )
 
 
 def _expect(condition: bool) -> None:
     if not condition:
-        raise ValueError("unexpected index layout in cache")
+        raise ValueError("unexpected layout in cache")
 
 
 # --------------------------------------------------------------------------- reading and writing
@@ -175,16 +294,119 @@ def _safe(path: str) -> bool:
     return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def read(digest: str, kind: str, expected: type) -> Any | None:
-    """The cached object, or None if there is none or it cannot be trusted."""
-    payload = read_blob(digest, kind)
-    if payload is None:
+class Sections:
+    """One cache entry's named sections, each read, checked and decoded only when asked for.
+
+    If the entry is missing, or any section turns out damaged, every section (the one asked for and all
+    later ones) comes from `build` instead, which is called at most once and whose result is written back.
+    """
+
+    def __init__(self, digest: str, kind: str, build: Callable[[], dict[str, Any]], decode: Callable[[str, Any], Any]) -> None:
+        self._digest, self._kind, self._build, self._decode = digest, kind, build, decode
+        self._entry = _open(entry_path(digest, kind))
+        self._built: dict[str, Any] | None = None
+
+    @property
+    def from_cache(self) -> bool:
+        return self._entry is not None
+
+    def __call__(self, name: str) -> Any:
+        if self._entry is not None:
+            try:
+                return self._decode(name, self._entry.load(name))
+            except Exception:  # noqa: BLE001 - a damaged or foreign section: rebuild from the source
+                self._entry = None
+        if self._built is None:
+            self._built = self._build()
+            write_sections(self._digest, self._kind, self._built)
+        return self._decode(name, self._built[name])
+
+
+class _Entry:
+    """An open sectioned entry: its table of contents checked, its sections checked as they are read."""
+
+    def __init__(self, handle: Any, toc: dict[str, tuple[int, int, bytes]], start: int) -> None:
+        self._handle, self._toc, self._start = handle, toc, start
+
+    def names(self) -> list[str]:
+        return list(self._toc)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def load(self, name: str) -> Any:
+        offset, length, expected = self._toc[name]
+        self._handle.seek(self._start + offset)
+        blob = self._handle.read(length)
+        if len(blob) != length or checksum(blob) != expected:
+            raise ValueError(f"cache section {name} is damaged")
+        return marshal.loads(blob)
+
+
+def _open(path: str | None) -> _Entry | None:
+    """A sectioned entry, if it is ours, safe, and its table of contents is intact."""
+    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
         return None
     try:
-        value = _decode(marshal.loads(payload))
-    except Exception:  # noqa: BLE001 - any failure to read a cache means "no cache"
+        handle = open(path, "rb")  # noqa: SIM115 - kept open while the run reads sections
+    except OSError:
         return None
-    return value if isinstance(value, expected) else None
+    try:
+        head = handle.read(len(SECTIONS_MAGIC) + 36)
+        if len(head) != len(SECTIONS_MAGIC) + 36 or not head.startswith(SECTIONS_MAGIC):
+            raise ValueError
+        expected, size = head[len(SECTIONS_MAGIC) : -4], int.from_bytes(head[-4:], "big")
+        raw = handle.read(size)
+        if len(raw) != size or checksum(raw) != expected:
+            raise ValueError
+        toc = marshal.loads(raw)
+        if not isinstance(toc, dict) or not all(
+            isinstance(k, str) and type(v) is tuple and len(v) == 3 and type(v[0]) is int and type(v[1]) is int and type(v[2]) is bytes for k, v in toc.items()
+        ):
+            raise ValueError
+    except Exception:  # noqa: BLE001 - not an entry this version wrote
+        handle.close()
+        return None
+    return _Entry(handle, toc, len(head) + size)
+
+
+def seal_sections(blobs: dict[str, bytes]) -> bytes:
+    """A sectioned entry's bytes: magic, the table of contents' checksum and length, the table of contents
+    ({name: (offset, length, checksum)}), then the sections' marshalled bytes."""
+    toc, offset = {}, 0
+    for name, blob in blobs.items():
+        toc[name] = (offset, len(blob), checksum(blob))
+        offset += len(blob)
+    raw = marshal.dumps(toc)
+    return b"".join([SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw, *blobs.values()])
+
+
+def encode_sections(sections: dict[str, Any]) -> bytes | None:
+    try:
+        return seal_sections({name: marshal.dumps(value) for name, value in sections.items()})
+    except (TypeError, ValueError):
+        return None
+
+
+def write_sections(digest: str, kind: str, sections: dict[str, Any]) -> None:
+    """Write a sectioned entry atomically; silent on failure."""
+    blob = encode_sections(sections)
+    if blob is not None:
+        _write(entry_path(digest, kind), [blob])
+
+
+def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> dict[str, Any] | None:
+    """Every section of an entry, checked and decoded; None if the entry or any section is unusable.
+    (Runs read sections one at a time through Sections; this is for `hamhung check`-style checks and tests.)"""
+    entry = _open(entry_path(digest, kind))
+    if entry is None:
+        return None
+    try:
+        return {name: decode(name, entry.load(name)) for name in entry.names()}
+    except Exception:  # noqa: BLE001 - any damaged section makes the entry unusable
+        return None
+    finally:
+        entry.close()
 
 
 def read_blob(digest: str, kind: str) -> bytes | None:
@@ -199,22 +421,17 @@ def read_blob(digest: str, kind: str) -> bytes | None:
         return None
     if not blob.startswith(MAGIC):
         return None
-    checksum, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
-    return payload if sha256(payload).digest() == checksum else None
-
-
-def write(digest: str, kind: str, value: Any) -> None:
-    """Store an object; failures (read-only or full disk, no home) are silent: the cache is only an optimisation."""
-    try:
-        payload = marshal.dumps(_encode(value))
-    except (TypeError, ValueError):
-        return
-    write_blob(digest, kind, payload)
+    expected, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
+    return payload if checksum(payload) == expected else None
 
 
 def write_blob(digest: str, kind: str, payload: bytes) -> None:
-    """Write an entry atomically (temporary file, then rename); silent on failure."""
-    path = entry_path(digest, kind)
+    """Write a single-payload entry (magic, checksum, payload) atomically; silent on failure."""
+    _write(entry_path(digest, kind), [MAGIC, checksum(payload), payload])
+
+
+def _write(path: str | None, parts: list[bytes]) -> None:
+    """Write a file atomically (temporary file, then rename); silent on failure: the cache is only an optimisation."""
     if path is None:
         return
     try:
@@ -227,7 +444,7 @@ def write_blob(digest: str, kind: str, payload: bytes) -> None:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + sha256(payload).digest() + payload)
+                out.writelines(parts)
             os.replace(temporary, path)
         except BaseException:
             try:

@@ -168,7 +168,7 @@ def render() -> str:
         _entries(ENVIRONMENT).rstrip("\n"),
         ".SH FILES",
         ".TP\n\\fIfacts.toml\\fR\n" + escape("The bundled fact store, installed inside the package. 'hamhung help store' describes the format."),
-        ".TP\n\\fI~/.cache/hamhung/\\fR\n" + escape("Cached store and search index, keyed by the store's SHA-256; safe to delete."),
+        ".TP\n\\fI~/.cache/hamhung/\\fR\n" + escape("Cached store and search index, keyed by a checksum of the store; safe to delete."),
         ".SH SEE ALSO",
         ".PP\n" + escape("'hamhung help' lists the reference topics: formats, exit-codes, store, romanization, environment."),
     ]

@@ -17,15 +17,17 @@ from __future__ import annotations
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from .cache import bucket_of
 from .normalize import folded_phrase, romanization_key, term, tokens
 from .phrasing import cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, Store
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
+    from typing import Any
     from typing import NamedTuple as Record
 else:
     from .records import Record
@@ -91,31 +93,101 @@ class Result(Record):
         return min(100, round(self.score * 100))  # an exact name match scores above 1.0 internally
 
 
-class Index(Record):
-    documents: list[Document]
-    # term → packed hits: for each document holding the term, its number (uint32) and one byte saying in which
-    # field (an index into field_table) and in how many fields (up to 3) it occurs. Bytes, not nested dicts and
-    # tuples, so that a large index loads from the cache in one piece and is unpacked only for the query's terms.
-    postings: dict[str, bytes]
-    keys: dict[str, frozenset[str]]  # romanization key → terms with that key
-    doc_terms: list[int]  # number of distinct terms per document
-    phrases: dict[str, frozenset[int]]  # folded alias/name phrase → documents
-    # The store's own subject ("Hamhŭng" and its names) is implicitly in every document. Its terms are kept
-    # once here instead of in every document's postings.
-    subject: frozenset[str] = frozenset()
-    field_table: tuple[tuple[str, float], ...] = ()  # (field name, weight) by code
+DOC_CHUNK = 256  # documents per section: a search loads only the chunks of the results it shows
+BUCKET_TERMS = 2048  # about this many terms per postings (and keys) section
+MAX_DIGITS_GROUP = 4  # vocabulary groups by digit count: 0, 1, 2, 3, and 4 or more
+
+
+def _shape(word: str) -> tuple[int, int]:
+    """Length and digit count (grouped): one edit changes each by at most one, so typo matching
+    within k edits need only look at the groups within k of the word's own."""
+    return len(word), min(MAX_DIGITS_GROUP, sum(map(str.isdigit, word)))
+
+
+def _near_shapes(word: str, edits: int, shapes: frozenset[tuple[int, int]]) -> list[tuple[int, int]]:
+    length, digits = _shape(word)
+    low, high = min(MAX_DIGITS_GROUP, max(0, digits - edits)), min(MAX_DIGITS_GROUP, digits + edits)
+    return sorted(shape for shape in shapes if abs(shape[0] - length) <= edits and low <= shape[1] <= high)
+
+
+class Index:
+    """The search index, as named sections of plain data that load one at a time.
+
+    A query needs the postings of a few terms, the vocabulary of a few word lengths (for typos) and the
+    few documents it shows; on a large store that is a small part of the whole. So the index is kept in
+    sections, built in memory (build_index) or read from the cache, each loaded when first needed:
+    - core: counts, the subject's terms, the field table, per-document term counts and topics;
+    - postings:B: term → packed hits, for the terms whose bucket_of is B (each document's number as an
+      unsigned 32-bit integer, then one byte per document: field code << 2 | fields holding the term);
+    - keys:B: romanization key → the terms with that key;
+    - vocab:N.D / keyvocab:N.D: the terms / keys of N characters and D digits, newline-joined (typo matching);
+    - phrases: folded name or alias phrase → documents; docs:C: DOC_CHUNK documents as plain tuples.
+    Documents are numbered in result order for equal scores (kind, then id), so ranking never needs their ids.
+    """
+
+    def __init__(self, section: Callable[[str], Any]) -> None:
+        self._section = section
+        self._loaded: dict[str, Any] = {}
+        core = self.section("core")
+        self.count: int = core["count"]
+        self.buckets: int = core["buckets"]
+        self.subject: frozenset[str] = core["subject"]
+        self.field_table: tuple[tuple[str, float], ...] = core["field_table"]
+        self.topics: tuple[str, ...] = core["topics"]
+        self.shapes: frozenset[tuple[int, int]] = core["shapes"]
+        self.key_shapes: frozenset[tuple[int, int]] = core["key_shapes"]
+        self._doc_terms = array(_DOC_NUMBER)
+        self._doc_terms.frombytes(core["doc_terms"])
+        self._doc_topics: bytes = core["doc_topics"]
+
+    def section(self, name: str) -> Any:
+        if name not in self._loaded:
+            self._loaded[name] = self._section(name)
+        return self._loaded[name]
+
+    def postings(self, word: str) -> bytes | None:
+        found: bytes | None = self.section(f"postings:{bucket_of(word, self.buckets)}").get(word)
+        return found
+
+    def knows(self, word: str) -> bool:
+        return word in self.subject or self.postings(word) is not None
+
+    def with_key(self, key: str) -> tuple[str, ...]:
+        """The indexed terms whose romanization key this is."""
+        found: tuple[str, ...] = self.section(f"keys:{bucket_of(key, self.buckets)}").get(key, ())
+        return found
+
+    def vocabulary_near(self, word: str, edits: int) -> list[str]:
+        """The indexed terms (the subject's included) that could be within `edits` edits of a word."""
+        return [w for n, d in _near_shapes(word, edits, self.shapes) for w in self.section(f"vocab:{n}.{d}").split("\n")]
+
+    def keys_near(self, key: str, edits: int) -> list[str]:
+        """The romanization keys that could be within `edits` edits of a key."""
+        return [k for n, d in _near_shapes(key, edits, self.key_shapes) for k in self.section(f"keyvocab:{n}.{d}").split("\n")]
 
     @property
-    def vocabulary(self) -> list[str]:
-        return [*self.postings, *(w for w in self.subject if w not in self.postings)]
+    def phrases(self) -> dict[str, frozenset[int]]:
+        found: dict[str, frozenset[int]] = self.section("phrases")
+        return found
+
+    def document(self, number: int) -> Document:
+        chunk, offset = divmod(number, DOC_CHUNK)
+        return Document(*self.section(f"docs:{chunk}")[offset], ())
+
+    def terms_in(self, number: int) -> int:
+        """How many distinct terms a document has (for precision)."""
+        return self._doc_terms[number]
+
+    def topic_of(self, number: int) -> str:
+        return self.topics[self._doc_topics[number]]
 
     def idf(self, indexed: str) -> float:
-        count = len(self.documents) if indexed in self.subject else len(self.postings.get(indexed, b"")) // 5
-        return math.log(1 + len(self.documents) / max(count, 1))
+        count = self.count if indexed in self.subject else len(self.postings(indexed) or b"") // 5
+        return math.log(1 + self.count / max(count, 1))
 
     def hits(self, indexed: str) -> Iterator[tuple[int, float, str, int]]:
         """(document, field weight, field name, fields holding the term) for each document holding it."""
-        packed = self.postings.get(indexed)
+        packed = self.postings(indexed)
         if not packed:
             return
         count = len(packed) // 5
@@ -124,6 +196,54 @@ class Index(Record):
         for number, code in zip(numbers, packed[4 * count :], strict=True):
             name, weight = self.field_table[code >> 2]
             yield number, weight, name, code & 3
+
+    def section_names(self) -> list[str]:
+        c = self.section("core")
+        names = ["core", "phrases", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
+        names += [f"{kind}:{b}" for kind in ("postings", "keys") for b in range(self.buckets)]
+        return names + [f"docs:{n}" for n in range(-(-c["count"] // DOC_CHUNK))]
+
+    def __eq__(self, other: object) -> bool:
+        """Same content, section by section (loads everything: for tests)."""
+        if not isinstance(other, Index):
+            return NotImplemented
+        names = self.section_names()
+        return names == other.section_names() and all(self.section(n) == other.section(n) for n in names)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_SECTION_TYPES = {"core": dict, "phrases": dict, "vocab": str, "keyvocab": str, "postings": dict, "keys": dict, "docs": list}
+
+
+def check_section(name: str, value: Any) -> Any:
+    """A section read from the cache, if it has the shape this version writes; ValueError otherwise."""
+    kind = name.partition(":")[0]
+    if not isinstance(value, _SECTION_TYPES.get(kind, ())):
+        raise ValueError(f"index section {name}: unexpected type")
+    if kind == "core":
+        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics"}
+        ok = set(value) == expected and isinstance(value["doc_terms"], bytes) and isinstance(value["doc_topics"], bytes)
+        ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int) and isinstance(value["buckets"], int) and value["buckets"] >= 1
+        ok = ok and len(value["doc_terms"]) == 4 * value["count"] and len(value["doc_topics"]) == value["count"]
+        ok = (
+            ok
+            and all(isinstance(f, tuple) and len(f) == 2 for f in value["field_table"])
+            and max(value["doc_topics"], default=0) < max(len(value["topics"]), 1)
+        )
+    elif kind == "postings":
+        ok = all(type(v) is bytes and len(v) % 5 == 0 for v in value.values())
+    elif kind == "keys":
+        ok = all(type(v) is tuple for v in value.values())
+    elif kind == "phrases":
+        ok = all(type(v) is frozenset for v in value.values())
+    elif kind == "docs":
+        ok = all(type(d) is tuple and len(d) == 4 and all(type(x) is str for x in d) for d in value)
+    else:
+        ok = True
+    if not ok:
+        raise ValueError(f"index section {name}: unexpected layout")
+    return value
 
 
 # --------------------------------------------------------------------------- documents
@@ -204,12 +324,19 @@ def _distinct_terms(text: str) -> tuple[str, ...]:
 
 
 def build_index(docs: list[Document], subject_text: str = "") -> Index:
+    return Index(index_sections(docs, subject_text).__getitem__)
+
+
+def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, Any]:
+    """The index's sections (see Index), as plain data that the cache stores as it is."""
     subject = frozenset(_distinct_terms(subject_text))
+    # Numbered in the order equal scores are shown: kind, then id (then the store's order).
+    docs = sorted(docs, key=lambda d: (_KIND_ORDER.get(d.kind, 9), d.id))
     field_codes: dict[tuple[str, float], int] = {}
     numbers: dict[str, array[int]] = {}
     codes: dict[str, bytearray] = {}
     phrases: dict[str, set[int]] = defaultdict(set)
-    doc_terms = []
+    doc_terms = array(_DOC_NUMBER)
     for number, doc in enumerate(docs):
         # word → [best field weight, that field's code, fields holding it]; the subject's words count as one more field
         best: dict[str, list[float | int]] = {}
@@ -237,23 +364,52 @@ def build_index(docs: list[Document], subject_text: str = "") -> Index:
             else:
                 numbers[word] = array(_DOC_NUMBER, (number,))
                 codes[word] = bytearray((packed_code,))
-    packed = {word: hits.tobytes() + codes[word] for word, hits in numbers.items()}
     keys: dict[str, set[str]] = defaultdict(set)
-    for word in (*packed, *subject):
+    for word in (*numbers, *subject):
         keys[romanization_key(word)].add(word)
-    return Index(
-        [doc._replace(fields=()) for doc in docs],  # the field texts were for building; results need only the rest
-        packed,
-        {k: frozenset(v) for k, v in keys.items()},
-        doc_terms,
-        {k: frozenset(v) for k, v in phrases.items()},
-        subject,
-        tuple(field_codes),
-    )
+    buckets = max(1, len(keys) // BUCKET_TERMS)
+    topics = tuple(dict.fromkeys(d.topic for d in docs))
+    topic_codes = {t: n for n, t in enumerate(topics)}
+    sections: dict[str, Any] = {
+        "core": {
+            "count": len(docs),
+            "buckets": buckets,
+            "subject": subject,
+            "field_table": tuple(field_codes),
+            "topics": topics,
+            "shapes": frozenset(map(_shape, (*numbers, *subject))),
+            "key_shapes": frozenset(map(_shape, keys)),
+            "doc_terms": doc_terms.tobytes(),
+            "doc_topics": bytes(topic_codes[d.topic] for d in docs),
+        },
+        "phrases": {k: frozenset(v) for k, v in phrases.items()},
+    }
+    for kind in ("postings", "keys"):
+        for b in range(buckets):
+            sections[f"{kind}:{b}"] = {}
+    for word, hits in numbers.items():
+        sections[f"postings:{bucket_of(word, buckets)}"][word] = hits.tobytes() + codes[word]
+    for key, words in keys.items():
+        sections[f"keys:{bucket_of(key, buckets)}"][key] = tuple(sorted(words))
+    by_shape: dict[str, dict[tuple[int, int], list[str]]] = {"vocab": defaultdict(list), "keyvocab": defaultdict(list)}
+    for word in (*numbers, *(w for w in subject if w not in numbers)):
+        by_shape["vocab"][_shape(word)].append(word)
+    for key in keys:
+        by_shape["keyvocab"][_shape(key)].append(key)
+    for kind, groups in by_shape.items():
+        for (n, d), words in groups.items():
+            sections[f"{kind}:{n}.{d}"] = "\n".join(words)
+    for start in range(0, len(docs), DOC_CHUNK):
+        sections[f"docs:{start // DOC_CHUNK}"] = [(d.id, d.kind, d.topic, d.text) for d in docs[start : start + DOC_CHUNK]]
+    return sections
+
+
+def store_index_sections(store: Store) -> dict[str, Any]:
+    return index_sections(documents(store), " ".join((store.name, *store.aliases, *(n for _, n in store.names))))
 
 
 def index_store(store: Store) -> Index:
-    return build_index(documents(store), " ".join((store.name, *store.aliases, *(n for _, n in store.names))))
+    return Index(store_index_sections(store).__getitem__)
 
 
 # --------------------------------------------------------------------------- querying
@@ -279,9 +435,9 @@ MIN_PART = 2  # "hamhungsi" = "hamhung" + "si"
 
 def _spelt_in(index: Index, word: str) -> set[int]:
     """Documents holding a word as spelt or by its romanization key (no typos); all of them for the city's name."""
-    terms = {word, *index.keys.get(romanization_key(word), ())}
+    terms = {word, *index.with_key(romanization_key(word))}
     if terms & index.subject:
-        return set(range(len(index.documents)))
+        return set(range(index.count))
     return {number for indexed in terms for number, *_ in index.hits(indexed)}
 
 
@@ -320,23 +476,26 @@ def _query_words(index: Index, query: str) -> list[tuple[str, dict[str, tuple[fl
 def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     """Indexed terms close to a query term, with their similarity and how they matched."""
     found: dict[str, tuple[float, str]] = {}
-    if word in index.postings or word in index.subject:
+    if index.knows(word):
         found[word] = (SIM_EXACT, "exact")
-    for other in index.keys.get(romanization_key(word), ()):
+    for other in index.with_key(romanization_key(word)):
         found.setdefault(other, (SIM_KEY, "romanization"))
     edits = max_edits(word)
     if edits:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        for other, distance, _ in process.extract(word, index.vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None):
+        vocabulary = index.vocabulary_near(word, edits)
+        for other, distance, _ in process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None):
             if other[0] != word[0] and distance > 1:
                 continue  # a wrong first letter plus more is rarely a typo
             found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
         key = romanization_key(word)
         if key != word and len(key) > 3:
-            for other_key, distance, _ in process.extract(key, list(index.keys), scorer=Levenshtein.distance, score_cutoff=max(1, edits - 1), limit=None):
-                for other in index.keys[other_key]:
+            key_edits = max(1, edits - 1)
+            keys = index.keys_near(key, key_edits)
+            for other_key, distance, _ in process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=key_edits, limit=None):
+                for other in index.with_key(other_key):
                     found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * distance, f"romanization + typo ({distance})"))
     return found
 
@@ -349,7 +508,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     per_doc: dict[int, dict[int, Match]] = defaultdict(dict)
     subject_terms: list[tuple[int, str, tuple[float, str, str]]] = []
     weights = []
-    max_idf = math.log(1 + len(index.documents))
+    max_idf = math.log(1 + index.count)
     for position, (word, candidates) in enumerate(words):
         # The word's weight is that of its best match (the most common spelling on ties): "hamhung" is
         # everywhere and weighs little, even though a rare misspelt alias of it also exists.
@@ -379,25 +538,25 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     phrase = folded_phrase(query)
     exact_docs = index.phrases.get(phrase, frozenset())
     near_docs = _near_name(index, phrase) if not exact_docs else frozenset()
-    results = []
+    scored = []
     for number, matches in per_doc.items():
-        doc = index.documents[number]
-        if topic and doc.topic != topic:
+        if topic and index.topic_of(number) != topic:
             continue
         covered = sum(weights[p] * m.similarity * m.weight for p, m in matches.items())
         coverage = covered / total
         if all(m.field == SUBJECT_FIELD for m in matches.values()):
             coverage *= 0.9  # only the city's own name matched
-        precision = min(1.0, len([m for m in matches.values() if m.field != SUBJECT_FIELD]) / max(index.doc_terms[number], 1))
+        precision = min(1.0, len([m for m in matches.values() if m.field != SUBJECT_FIELD]) / max(index.terms_in(number), 1))
         score = coverage * (0.85 + 0.15 * precision)
         if number in exact_docs:
             score += 1.0  # the whole query is this thing's name; coverage still orders several such
         elif number in near_docs:
             score += 0.9  # the whole query is this thing's name with a typo ("hamhng")
         if score >= min_score:
-            results.append(Result(doc, score, [matches[p] for p in sorted(matches)]))
-    results.sort(key=lambda r: (-r.score, _KIND_ORDER.get(r.document.kind, 9), r.document.id))
-    return results[: max(limit, 0)]
+            scored.append((-score, number))
+    # Documents are numbered by kind, then id: the order equal scores are shown in.
+    scored.sort()
+    return [Result(index.document(number), -score, [per_doc[number][p] for p in sorted(per_doc[number])]) for score, number in scored[: max(limit, 0)]]
 
 
 def _near_name(index: Index, phrase: str) -> frozenset[int]:

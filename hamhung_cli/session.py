@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command 
 
 # Stores loaded in this process, so the fast path's topic lookup and the command share one load.
 _LOADED: dict[tuple[str, int, int], Store] = {}
+# A store modified this recently may change again within the file system's timestamp resolution
+# without its size or times changing ("racy git"): its content is hashed on every run until it settles.
+RACY_NS = 3_000_000_000
 
 
 class Session:
@@ -27,9 +30,41 @@ class Session:
 
     @cached_property
     def digest(self) -> str:
-        from .cache import content_digest
+        """The store's checksum (BLAKE2b-256), which names its cache entries.
 
-        return content_digest(self._data)
+        Hashing a large store costs more than the rest of a run, so the digest is remembered (in a
+        "stamp" entry per store path) with the file's device, inode, size, modification and change
+        times; while all five are unchanged the file is not read at all. The change time cannot be
+        set back by anyone, so even an edit that restores the old modification time is seen.
+        """
+        import marshal
+        import time
+
+        from . import cache
+
+        try:
+            info = os.stat(self.path)
+            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        except OSError:
+            identity = None
+        key = cache.content_digest(os.path.realpath(self.path).encode("utf-8", "surrogateescape"))
+        if identity is not None:
+            remembered = cache.read_blob(key, "stamp")
+            try:
+                seen, digest = marshal.loads(remembered) if remembered else (None, None)
+            except Exception:  # noqa: BLE001 - a damaged stamp is no stamp
+                seen, digest = None, None
+            if seen == identity and isinstance(digest, str) and len(digest) == 64:
+                return digest
+        digest = cache.content_digest(self._data)
+        if identity is not None and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
+            cache.write_blob(key, "stamp", marshal.dumps((identity, digest)))
+        return digest
+
+    @cached_property
+    def _validated(self) -> Store:
+        text = decode_text(self._data, str(self.path))
+        return validate(parse(text, str(self.path)), text, str(self.path))
 
     @cached_property
     def store(self) -> Store:
@@ -38,14 +73,16 @@ class Session:
         stamp = self._stamp()
         if stamp is not None and stamp in _LOADED:
             return _LOADED[stamp]
-        cached = cache.read(self.digest, "store", Store)
-        if cached is None or cached.path != str(self.path):
-            text = decode_text(self._data, str(self.path))
-            cached = validate(parse(text, str(self.path)), text, str(self.path))
-            cache.write(self.digest, "store", cached)
+        sections = cache.Sections(self.digest, "store", lambda: cache.store_sections(self._validated), cache.store_section)
+        if sections.from_cache:
+            # The entry is named by content, so a copy of the same store elsewhere shares it: the path is this one.
+            loaded = cache.sectioned_store(sections)._replace(path=str(self.path))
+        else:
+            loaded = self._validated
+            cache.write_sections(self.digest, "store", cache.store_sections(loaded))
         if stamp is not None:
-            _LOADED[stamp] = cached
-        return cached
+            _LOADED[stamp] = loaded
+        return loaded
 
     def _stamp(self) -> tuple[str, int, int] | None:
         """Path, size and modification time: enough to reuse a store already loaded in this process."""
@@ -58,11 +95,6 @@ class Session:
     @cached_property
     def index(self) -> Index:
         from . import cache
-        from .search import Index, index_store
+        from .search import Index, check_section, store_index_sections
 
-        cached = cache.read(self.digest, "index", Index)
-        if cached is not None:
-            return cached
-        built = index_store(self.store)
-        cache.write(self.digest, "index", built)
-        return built
+        return Index(cache.Sections(self.digest, "index", lambda: store_index_sections(self.store), check_section))

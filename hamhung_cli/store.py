@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from .errors import Problem, StoreError
 
@@ -177,11 +177,16 @@ class Store(Record):
     aliases: tuple[str, ...]
     sources: dict[str, Source]
     topics: dict[str, Topic]
-    facts: dict[str, Fact]
+    facts: Mapping[str, Fact]  # a dict, or a cache's SectionedFacts that loads a part at a time
     tables: dict[str, Table]
 
     def facts_in(self, topic: str) -> list[Fact]:
-        return [f for f in self.facts.values() if f.topic == topic]
+        in_topic = getattr(self.facts, "in_topic", None)  # a cached store reads only this topic's sections
+        return in_topic(topic) if in_topic else [f for f in self.facts.values() if f.topic == topic]
+
+    def fact_count(self, topic: str) -> int:
+        count_in = getattr(self.facts, "count_in", None)
+        return count_in(topic) if count_in else sum(f.topic == topic for f in self.facts.values())
 
     def tables_in(self, topic: str) -> list[Table]:
         return [t for t in self.tables.values() if t.topic == topic]

@@ -14,6 +14,7 @@ from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, S
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
     from typing import NamedTuple as Record
 
@@ -39,14 +40,15 @@ class Listing:
         columns: list[ViewColumn],
         rows: list[dict[str, Any]],
         notes: list[str] | None = None,
-        json_rows: list[dict[str, Any]] | None = None,
+        json_rows: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None = None,
     ) -> None:
         self.name = name
         self.title = title
         self.columns = columns
         self.rows = rows
         self.notes = notes if notes is not None else []
-        # For formats that nest (JSON), when a record is richer than a table row.
+        # For formats that nest (JSON), when a record is richer than a table row; a function when they cost
+        # enough to build only for the formats that show them (a topic of thousands of facts, piped as text).
         self.json_rows = json_rows
         # Months as rows for a terminal, when the records carry months as columns.
         self.transposed: Listing | None = None
@@ -57,6 +59,8 @@ class Listing:
         self.source_notes: list[str] = []
 
     def records(self) -> list[dict[str, Any]]:
+        if callable(self.json_rows):
+            self.json_rows = self.json_rows()
         return self.json_rows if self.json_rows is not None else self.rows
 
 
@@ -132,7 +136,7 @@ def facts_listing(store: Store, facts: list[Fact], title: str, with_sources: boo
     disputed = sum(f.disputed for f in facts)
     if disputed:
         notes.append(f"{disputed} of these facts are disputed between sources: 'hamhung fact ID' shows each side, 'hamhung disputes' lists them all.")
-    return Listing("facts", title, columns, rows, notes, json_rows=[fact_record(store, f) for f in facts])
+    return Listing("facts", title, columns, rows, notes, json_rows=lambda: [fact_record(store, f) for f in facts])
 
 
 # --------------------------------------------------------------------------- tables
@@ -286,7 +290,7 @@ def topics_listing(store: Store) -> Listing:
             {
                 "id": topic.id,
                 "title": topic.title,
-                "facts": len(store.facts_in(topic.id)),
+                "facts": store.fact_count(topic.id),
                 "tables": len(store.tables_in(topic.id)),
                 "summary": topic.summary,
             }
@@ -361,7 +365,7 @@ def disputes_listing(store: Store, topic: str | None = None) -> Listing:
                 }
             )
     notes = [f"{len(facts)} disputed facts. 'hamhung fact ID' shows one with its sources and the editors' note."]
-    listing = Listing("disputes", "Where the sources disagree", columns, rows, notes, json_rows=[fact_record(store, f) for f in facts])
+    listing = Listing("disputes", "Where the sources disagree", columns, rows, notes, json_rows=lambda: [fact_record(store, f) for f in facts])
     listing.cards = [{"id": f.id, "severity": f.severity, "question": f.text, "claims": claim_lines(store, f), "note": f.note} for f in facts]
     listing.card_fields = [ViewColumn("severity", "Severity"), ViewColumn("question", "Question"), ViewColumn("claims", "Claims"), ViewColumn("note", "Note")]
     return listing

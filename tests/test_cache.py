@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hamhung_cli import cache
+from hamhung_cli import cache, session
 from hamhung_cli.cli import app
 from hamhung_cli.session import Session
 
@@ -30,12 +30,36 @@ def entries(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix == ".bin")
 
 
+def kinds(directory: Path) -> set[str]:
+    return {p.name.split("-")[1] for p in entries(directory)}
+
+
+def usable(digest: str, kind: str) -> bool:
+    """The entry opens and every section in it passes its checksum and its shape check."""
+    from hamhung_cli.search import check_section
+
+    return cache.read_sections(digest, kind, cache.store_section if kind == "store" else check_section) is not None
+
+
 def test_first_run_writes_the_cache_and_the_next_one_reads_it(store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = search_first(store_copy, "vinalon")
-    assert len(entries(cache_home)) == 2, "store and index cached"
+    assert {"store", "index"} <= kinds(cache_home), "store and index cached"
     monkeypatch.setattr("hamhung_cli.store.Validator.build", lambda *a: pytest.fail("parsed again despite a valid cache"))
-    monkeypatch.setattr("hamhung_cli.search.build_index", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
+    monkeypatch.setattr("hamhung_cli.search.index_sections", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
     assert search_first(store_copy, "vinalon") == first
+
+
+def test_a_warm_run_reads_only_the_sections_it_needs(store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    search_first(store_copy, "vinalon")
+    read: list[str] = []
+    load = cache._Entry.load
+    monkeypatch.setattr(cache._Entry, "load", lambda self, name: read.append(name) or load(self, name))
+    session._LOADED.clear()
+    result = CliRunner().invoke(app, ["economy", "--only", "facts", "--format", "tsv", "--facts", str(store_copy)])
+    assert result.exit_code == 0 and "economy.vinalon" in result.stdout
+    assert read[0] == "meta" and read[1:] and all(name.startswith("facts:") for name in read[1:]), read
+    topics_read = {Session(store_copy).store.facts[f.id].topic for f in Session(store_copy).store.facts_in("economy")}
+    assert topics_read == {"economy"}
 
 
 def test_editing_the_store_is_seen_on_the_next_run(store_copy: Path, cache_home: Path) -> None:
@@ -58,37 +82,58 @@ def test_damaged_cache_is_ignored_and_rebuilt(store_copy: Path, cache_home: Path
     expected = search_first(store_copy, "humidity august")
     for entry in entries(cache_home):
         damage(entry)
+    session._LOADED.clear()  # as a new process would: nothing loaded yet
     assert search_first(store_copy, "humidity august") == expected
-    assert all(cache.read(e.name.split("-")[0] + "0" * 32, "x", object) is None for e in entries(cache_home))
+    digest = Session(store_copy).digest
+    assert usable(digest, "store") and usable(digest, "index"), "rewritten whole"
+
+
+def test_a_section_damaged_after_the_run_began_is_rebuilt_then(store_copy: Path, cache_home: Path) -> None:
+    """The table of contents is read first and the sections later: a section that fails its check then still gives the right answer."""
+    expected = search_first(store_copy, "vinalon")
+    session._LOADED.clear()
+    warm = Session(store_copy)
+    facts = warm.store.facts  # the table of contents and meta are read now, the facts not yet
+    (entry,) = [e for e in entries(cache_home) if "-store-" in e.name]
+    opened = cache._open(str(entry))
+    assert opened is not None
+    offset, length, _ = opened._toc["facts:0"]
+    start = opened._start + offset
+    opened.close()
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:start] + bytes(length) + blob[start + length :])  # the first facts section zeroed
+    assert [f.id for f in facts.values()] == [f.id for f in Session(store_copy)._validated.facts.values()]
+    assert facts["economy.vinalon"] == Session(store_copy)._validated.facts["economy.vinalon"]
+    assert usable(warm.digest, "store"), "and the entry was rewritten"
+    assert search_first(store_copy, "vinalon") == expected
 
 
 def test_tampered_payload_with_a_matching_checksum_cannot_smuggle_types(store_copy: Path, cache_home: Path) -> None:
-    import hashlib
     import marshal
 
-    session = Session(store_copy)
-    entry = cache.entry_path(session.digest, "store")
+    current = Session(store_copy)
+    entry = cache.entry_path(current.digest, "store")
     assert entry is not None
     path = Path(entry)
-    payload = marshal.dumps(["\x00record", "Popen", [["rm", "-rf", "/"]]])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(cache.MAGIC + hashlib.sha256(payload).digest() + payload)
+    path.write_bytes(cache.seal_sections({"meta": marshal.dumps(["\x00record", "Popen", [["rm", "-rf", "/"]]])}))
     os.chmod(path, 0o600)
-    assert Session(store_copy).store.facts, "rebuilt from the TOML instead"
+    session._LOADED.clear()
+    assert Session(store_copy).store.facts == current._validated.facts, "rebuilt from the TOML instead"
 
 
 def test_symlinked_or_world_writable_cache_is_not_used(store_copy: Path, cache_home: Path, tmp_path: Path) -> None:
     search_first(store_copy, "vinalon")
     (store_entry,) = [e for e in entries(cache_home) if "-store-" in e.name]
     digest = Session(store_copy).digest
-    assert cache.read(digest, "store", object) is not None
+    assert usable(digest, "store")
     os.chmod(store_entry, 0o666)
-    assert cache.read(digest, "store", object) is None
+    assert not usable(digest, "store")
     os.chmod(store_entry, 0o600)
     elsewhere = tmp_path / "elsewhere.bin"
     store_entry.rename(elsewhere)
     store_entry.symlink_to(elsewhere)
-    assert cache.read(digest, "store", object) is None
+    assert not usable(digest, "store")
     assert "economy.vinalon" in search_first(store_copy, "vinalon")
 
 
@@ -108,6 +153,10 @@ def test_unwritable_or_missing_cache_dir_means_no_cache(store_copy: Path, tmp_pa
 def test_cached_store_and_index_equal_fresh_ones(store_copy: Path, cache_home: Path) -> None:
     fresh = Session(store_copy)
     built_store, built_index = fresh.store, fresh.index
+    session._LOADED.clear()
     warm = Session(store_copy)
+    assert isinstance(warm.store.facts, cache.SectionedFacts), "read from the cache"
     assert warm.store == built_store
+    assert list(warm.store.facts) == list(built_store.facts), "in the store's order"
+    assert all(warm.store.facts_in(t) == built_store.facts_in(t) for t in built_store.topics)
     assert warm.index == built_index

@@ -7,7 +7,6 @@ a symlinked or world-writable entry refused by cache.read). Here each tampered e
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import pickle
@@ -41,8 +40,23 @@ def vinalon(store_path: Path) -> str:
 
 
 def sealed(payload: bytes) -> bytes:
-    """A payload as cache.write frames it: magic, SHA-256, payload; so only the content can give it away."""
-    return cache.MAGIC + hashlib.sha256(payload).digest() + payload
+    """A payload framed as a single-payload entry (the stamp, the replayed --help) is: magic, checksum, payload."""
+    return cache.MAGIC + cache.checksum(payload) + payload
+
+
+def sealed_sections(payload: bytes, kind: str = "store") -> bytes:
+    """A payload as the first section a run reads, with valid checksums: so only the content can give it away."""
+    return cache.seal_sections({"meta" if kind == "store" else "core": payload})
+
+
+def encoded(value: store.Store, version: int = marshal.version) -> bytes:
+    """A whole store entry as this version writes it (or in another marshal version)."""
+    return cache.seal_sections({name: marshal.dumps(plain, version) for name, plain in cache.store_sections(value).items()})
+
+
+def cached_store(digest: str) -> store.Store | None:
+    sections = cache.read_sections(digest, "store", cache.store_section)
+    return None if sections is None else cache.sectioned_store(sections.__getitem__)
 
 
 def forged_store(store_path: Path) -> store.Store:
@@ -68,14 +82,14 @@ def assert_rebuilt(store_path: Path, entry: Path) -> None:
     """The entry now holds what this version writes: a regular file of ours, mode 0600, that decodes to the real store."""
     assert entry.is_file() and not entry.is_symlink()
     assert entry.stat().st_mode & 0o777 == 0o600
-    assert cache.read(Session(store_path).digest, "store", store.Store) == Session(store_path).store
+    assert cached_store(Session(store_path).digest) == Session(store_path)._validated
 
 
 def test_a_forged_entry_would_show_if_it_were_used(store_copy: Path, cache_dir: Path) -> None:
     """The control for every test below: a well-formed forged entry in the right place, with the right mode, is read."""
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))))
+    plant(entry, encoded(forged_store(store_copy)))
     assert FORGED in vinalon(store_copy) and FORGED not in real
 
 
@@ -84,7 +98,7 @@ def test_an_entry_from_another_python_version_is_never_read(store_copy: Path, ca
     entry = store_entry(store_copy)
     other = entry.with_name(entry.name.replace(f"-{sys.version_info.major}.{sys.version_info.minor}-", "-3.99-"))
     assert other != entry
-    forged = sealed(marshal.dumps(cache._encode(forged_store(store_copy))))
+    forged = encoded(forged_store(store_copy))
     plant(other, forged)
     entry.unlink()
     assert vinalon(store_copy) == real
@@ -96,7 +110,7 @@ def test_an_entry_in_another_marshal_version_at_our_path_is_decoded_or_refused(s
     """marshal format 2 (Python 2.5 era) has no frozensets or interned refs: whatever it decodes to must still be the real store."""
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(cache._encode(Session(store_copy).store), 2)))
+    plant(entry, encoded(Session(store_copy)._validated, 2))
     assert vinalon(store_copy) == real
 
 
@@ -115,7 +129,7 @@ def test_an_entry_from_an_older_cache_format_is_never_read(store_copy: Path, cac
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
     older = entry.with_name(entry.name.replace(f"-store-{cache.FORMAT}-", f"-store-{cache.FORMAT - 1}-"))
-    forged = sealed(marshal.dumps(_format_3(forged_store(store_copy))))
+    forged = sealed_sections(marshal.dumps(_format_3(forged_store(store_copy))))
     plant(older, forged)
     entry.unlink()
     assert vinalon(store_copy) == real
@@ -123,30 +137,36 @@ def test_an_entry_from_an_older_cache_format_is_never_read(store_copy: Path, cac
     assert_rebuilt(store_copy, entry)
 
 
-def test_an_older_format_payload_at_our_path_is_refused(store_copy: Path, cache_dir: Path) -> None:
+@pytest.mark.parametrize("frame", ["single-payload", "as-a-section"])
+def test_an_older_format_payload_at_our_path_is_refused(store_copy: Path, cache_dir: Path, frame: str) -> None:
     """Had a release changed the layout without bumping FORMAT, the old layout must fail the shape checks, not load shifted fields."""
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(["\x00record", "Store", _format_3(forged_store(store_copy))[2]])))
-    assert cache.read(Session(store_copy).digest, "store", store.Store) is None
+    payload = marshal.dumps(["\x00record", "Store", _format_3(forged_store(store_copy))[2]])
+    plant(entry, sealed(payload) if frame == "single-payload" else sealed_sections(payload))
+    assert cached_store(Session(store_copy).digest) is None
     assert vinalon(store_copy) == real
     assert_rebuilt(store_copy, entry)
 
 
 @pytest.mark.parametrize("fields", [12, 14], ids=["a-field-missing", "a-field-added"])
 def test_records_of_another_length_are_refused(store_copy: Path, cache_dir: Path, fields: int) -> None:
-    plain = list(cache._store_plain(forged_store(store_copy)))
-    plain[7] = [(f + (None,))[:fields] for f in plain[7]]  # every fact one field short, or one field long
+    real = vinalon(store_copy)
+    sections = cache.store_sections(forged_store(store_copy))
+    for name in [n for n in sections if n.startswith("facts:")]:
+        sections[name] = [(f + (None,))[:fields] for f in sections[name]]  # every fact one field short, or one field long
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(["\x00record", "Store", tuple(plain)])))
-    assert cache.read(Session(store_copy).digest, "store", store.Store) is None
+    plant(entry, cache.seal_sections({name: marshal.dumps(value) for name, value in sections.items()}))
+    assert cached_store(Session(store_copy).digest) is None
+    assert vinalon(store_copy) == real
+    assert_rebuilt(store_copy, entry)
 
 
 def test_an_entry_replaced_by_a_symlink(store_copy: Path, cache_dir: Path, tmp_path: Path) -> None:
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
     target = tmp_path / "elsewhere.bin"
-    forged = sealed(marshal.dumps(cache._encode(forged_store(store_copy))))
+    forged = encoded(forged_store(store_copy))
     plant(target, forged)
     entry.unlink()
     entry.symlink_to(target)
@@ -167,7 +187,7 @@ def test_a_cache_directory_that_is_a_symlink(store_copy: Path, cache_dir: Path, 
 def test_a_writable_by_others_and_tampered_entry(store_copy: Path, cache_dir: Path, mode: int) -> None:
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))), mode)
+    plant(entry, encoded(forged_store(store_copy)), mode)
     assert vinalon(store_copy) == real
     assert_rebuilt(store_copy, entry)
 
@@ -175,7 +195,7 @@ def test_a_writable_by_others_and_tampered_entry(store_copy: Path, cache_dir: Pa
 def test_a_world_writable_cache_directory(store_copy: Path, cache_dir: Path) -> None:
     real = vinalon(store_copy)
     entry = store_entry(store_copy)
-    plant(entry, sealed(marshal.dumps(cache._encode(forged_store(store_copy)))))
+    plant(entry, encoded(forged_store(store_copy)))
     os.chmod(cache_dir, 0o777)
     assert vinalon(store_copy) == real
     assert FORGED.encode() in entry.read_bytes(), "not rewritten either: the directory is not trusted"
@@ -185,10 +205,10 @@ def test_an_entry_owned_by_someone_else(store_copy: Path, cache_dir: Path, monke
     """Files cannot be given away without root, so this one runs as 'another user' whose uid is not the owner's."""
     vinalon(store_copy)
     digest = Session(store_copy).digest
-    assert cache.read(digest, "store", store.Store) is not None
+    assert cached_store(digest) is not None
     monkeypatch.setattr(cache.os, "getuid", lambda: os.geteuid() + 1)
-    assert cache.read(digest, "store", store.Store) is None
-    assert cache.read(digest, "index", object) is None
+    assert cached_store(digest) is None
+    assert cache.read_sections(digest, "index", lambda name, value: value) is None
 
 
 def _code_that_creates(marker: Path) -> bytes:
@@ -220,12 +240,12 @@ def test_a_payload_that_would_run_code_is_never_executed(store_copy: Path, cache
     entry = cache.entry_path(Session(store_copy).digest, kind)
     assert entry is not None
     path = Path(entry)
-    plant(path, sealed(payload(marker)))
+    plant(path, sealed_sections(payload(marker), kind))
     session._LOADED.clear()
     result = invoke("search", "vinalon", "--fields", "id,text", "--facts", str(store_copy))
     assert result.exit_code == 0 and result.stdout == real, result.output
     assert not marker.exists(), "the cache payload was executed"
-    assert cache.read(Session(store_copy).digest, kind, object) is not None, "rebuilt"
+    assert cache.read_sections(Session(store_copy).digest, kind, lambda name, value: value) is not None, "rebuilt"
 
 
 def test_the_installed_script_survives_every_tampered_entry_at_once(store_copy: Path, tmp_path: Path) -> None:
@@ -233,10 +253,11 @@ def test_the_installed_script_survives_every_tampered_entry_at_once(store_copy: 
     directory = tmp_path / "script-cache"
     env = clean_env(HAMHUNG_CACHE_DIR=str(directory))
     first = installed("search", "vinalon", "--facts", str(store_copy), env=env)
-    assert first.returncode == 0 and len(cache_entries(directory)) == 2
+    assert first.returncode == 0 and {"store", "index"} <= {e.name.split("-")[1] for e in cache_entries(directory)}
     marker = tmp_path / "executed"
     for entry in cache_entries(directory):
-        entry.write_bytes(sealed(_code_that_creates(marker)))
+        code = _code_that_creates(marker)
+        entry.write_bytes(sealed(code) if "-stamp-" in entry.name else cache.seal_sections({"meta": code, "core": code}))
     again = installed("search", "vinalon", "--facts", str(store_copy), env=env)
     assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, "")
     assert not marker.exists()

@@ -211,3 +211,12 @@ def test_on_a_real_terminal_through_the_installed_script(tmp_path: Path) -> None
         assert "\x1b[" in out, "coloured: this really is the terminal path"
         assert_inert(out.replace("\r\n", "\n"))
         assert "<U+001B>]0;pwned<U+0007>" in out and "<U+202E>" in out and "[bold red]loud[/bold red]" in out
+
+
+def test_every_character_made_inert_is_one_isprintable_rejects() -> None:
+    """render.inert skips str.translate for printable text: that is only safe while this holds."""
+    from hamhung_cli.render import _INERT, inert
+
+    assert _INERT and all(not chr(code).isprintable() for code in _INERT)
+    for code in _INERT:
+        assert inert(f"a{chr(code)}b") == f"a{_INERT[code]}b"
