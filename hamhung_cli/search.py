@@ -2,7 +2,7 @@
 
 Every searchable thing becomes a Document with weighted fields. Documents
 and queries go through the same normalisation (normalize.py); an inverted
-index of normalised terms finds candidates, rapidfuzz supplies typo
+index of normalised terms finds candidates, rapidfuzz (plain Python for short lists, fuzzy.py) supplies typo
 tolerance over the index's vocabulary (never over whole documents, so the
 cost grows with the vocabulary, not the store), and a document's score is
 the IDF-weighted share of the query it covers. Query words that match
@@ -482,11 +482,9 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         found.setdefault(other, (SIM_KEY, "romanization"))
     edits = max_edits(word)
     if edits:
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from .fuzzy import within
 
-        vocabulary = index.vocabulary_near(word, edits)
-        for other, distance, _ in process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None):
+        for other, distance in within(word, index.vocabulary_near(word, edits), edits):
             if other[0] != word[0] and distance > 1:
                 continue  # a wrong first letter plus more is rarely a typo
             found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
@@ -494,7 +492,7 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         if key != word and len(key) > 3:
             key_edits = max(1, edits - 1)
             keys = index.keys_near(key, key_edits)
-            for other_key, distance, _ in process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=key_edits, limit=None):
+            for other_key, distance in within(key, keys, key_edits):
                 for other in index.with_key(other_key):
                     found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * distance, f"romanization + typo ({distance})"))
     return found
@@ -564,11 +562,10 @@ def _near_name(index: Index, phrase: str) -> frozenset[int]:
     edits = max_edits(phrase.replace(" ", ""))
     if not edits or " " in phrase:
         return frozenset()
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from .fuzzy import within
 
-    found = process.extract(phrase, list(index.phrases), scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
-    return frozenset(number for name, _, _ in found if name[:1] == phrase[:1] for number in index.phrases[name])
+    found = within(phrase, list(index.phrases), edits)
+    return frozenset(number for name, _ in found if name[:1] == phrase[:1] for number in index.phrases[name])
 
 
 _KIND_ORDER = {"fact": 0, "row": 1, "table": 2, "cell": 3}
