@@ -316,7 +316,7 @@ def _id_words(item_id: str) -> str:
 @lru_cache(maxsize=8192)
 def _terms(text: str) -> tuple[str, ...]:
     """The index terms of a text; cached because contexts (topic, table, the city's names) repeat on every document."""
-    return tuple(term(t) for t in tokens(text))
+    return tuple(map(term, tokens(text)))
 
 
 def _distinct_terms(text: str) -> tuple[str, ...]:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hamhung_cli.normalize import folded_phrase, hangul_to_latin, romanization_key, stem, term, tokens
+from hamhung_cli.normalize import fold, folded_phrase, hangul_to_latin, romanization_key, stem, term, tokens
 
 
 @pytest.mark.parametrize(
@@ -53,3 +55,25 @@ def test_light_stemming_and_british_spelling() -> None:
     assert term("theatre") == term("theater")
     assert term("centres") == term("center")
     assert romanization_key("Hamhung".casefold()) == romanization_key("hamheung")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_shortcut_folds_like_the_general_path(text: str) -> None:
+    from hamhung_cli.normalize import fold_any
+
+    assert fold(text) == fold_any(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_folding_any_text_is_the_three_tables_applied_in_turn(text: str) -> None:
+    import unicodedata
+
+    from hamhung_cli import normalize
+
+    step = unicodedata.normalize("NFKC", text).casefold().replace("%", " percent ").replace("°c", " celsius ").replace("°f", " fahrenheit ")
+    step = step.translate(normalize._MINUS).translate(normalize._APOSTROPHES).translate(normalize._SEPARATORS)
+    if not step.isascii():
+        step = step.translate(normalize._ACCENTS)
+    assert normalize.fold_any(text) == normalize._DIGIT_GROUPS.sub("", step)
