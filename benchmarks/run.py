@@ -448,6 +448,10 @@ def large_section(hamhung: Path, python: Path, work: Path, count: int, runs: int
     cold = run_piped(cold_argv, env, work)
     per_topic = len(range(k, count, len(topics)))
     _check(cold, cold_argv, f"\t{per_topic}\t".encode())
+    _say("large store: first search (builds the search index)")
+    index_argv = [str(hamhung), "search", SEARCH_WORD, *facts]
+    first_search = run_piped(index_argv, env, work)
+    _check(first_search, index_argv, b".f")
     baseline = [str(python), "-c", "pass"]
     cases = [
         ([topic], LARGE_TOPIC_RATIO, f"t{k}.f{k}\t".encode()),
@@ -475,6 +479,13 @@ def large_section(hamhung: Path, python: Path, work: Path, count: int, runs: int
             "pass": cold.ms / 1000.0 < LARGE_COLD_TARGET_S,
             "peak_mib": round(cold.rss_mib, 2),
             "mib_pass": cold.rss_mib <= LARGE_MIB_TARGET,
+        },
+        "cold_search": {
+            "argv": index_argv,
+            "ms": round(first_search.ms, 1),
+            "target_s": LARGE_COLD_TARGET_S,
+            "pass": first_search.ms / 1000.0 < LARGE_COLD_TARGET_S,
+            "peak_mib": round(first_search.rss_mib, 2),
         },
         "rows": rows,
     }
@@ -540,6 +551,9 @@ def report(machine: dict[str, Any], settings: dict[str, Any], small: list[Row], 
             "",
             f"- first (cold) `hamhung topics --facts …`: {cold['ms'] / 1000:.2f} s (target < {cold['target_s']:g} s) {_verdict(cold['pass'])};"
             f" peak {cold['peak_mib']:.1f} MiB (target ≤ {LARGE_MIB_TARGET:g}) {_verdict(cold['mib_pass'])}",
+            f"- first `hamhung search {s['search_word']} --facts …` after it (builds the search index):"
+            f" {large['cold_search']['ms'] / 1000:.2f} s (target < {LARGE_COLD_TARGET_S:g} s) {_verdict(large['cold_search']['pass'])};"
+            f" peak {large['cold_search']['peak_mib']:.1f} MiB",
             "",
             *_table(large["rows"]),
         ]
@@ -562,6 +576,8 @@ def _failures(small: list[Row], large: dict[str, Any] | None) -> list[str]:
             failed.append(f"large store cold `hamhung topics` {cold['ms'] / 1000:.2f} s ≥ {cold['target_s']:g} s")
         if not cold["mib_pass"]:
             failed.append(f"large store cold `hamhung topics` {cold['peak_mib']:.1f} MiB > {LARGE_MIB_TARGET:g} MiB")
+        if not large["cold_search"]["pass"]:
+            failed.append(f"large store first search (index build) {large['cold_search']['ms'] / 1000:.2f} s ≥ {LARGE_COLD_TARGET_S:g} s")
     return failed
 
 
@@ -597,7 +613,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         doc: dict[str, Any] = {"machine": machine, "settings": settings, "bundled": [r.as_json() for r in small], "failures": failures}
         if large is not None:
-            doc["large"] = {"store": large["store"], "cold_topics": large["cold_topics"], "rows": [r.as_json() for r in large["rows"]]}
+            doc["large"] = {
+                "store": large["store"],
+                "cold_topics": large["cold_topics"],
+                "cold_search": large["cold_search"],
+                "rows": [r.as_json() for r in large["rows"]],
+            }
         print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         print(report(machine, settings, small, large))
