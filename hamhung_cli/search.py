@@ -96,6 +96,8 @@ class Result(Record):
 DOC_CHUNK = 256  # documents per section: a search loads only the chunks of the results it shows
 BUCKET_TERMS = 2048  # about this many terms per postings (and keys) section
 MAX_DIGITS_GROUP = 4  # vocabulary groups by digit count: 0, 1, 2, 3, and 4 or more
+CONTEXT_FIELDS = ("topic", "table")  # fields that repeat one text on many documents
+NO_CONTEXT = 0xFFFFFFFF
 
 
 def _shape(word: str) -> tuple[int, int]:
@@ -138,7 +140,10 @@ class Index:
         self.key_shapes: frozenset[tuple[int, int]] = core["key_shapes"]
         self._doc_terms = array(_DOC_NUMBER)
         self._doc_terms.frombytes(core["doc_terms"])
-        self._doc_topics: bytes = core["doc_topics"]
+        self._doc_topics = array(_DOC_NUMBER)
+        self._doc_topics.frombytes(core["doc_topics"])
+        self._doc_contexts = array(_DOC_NUMBER)
+        self._doc_contexts.frombytes(core["doc_contexts"])
 
     def section(self, name: str) -> Any:
         if name not in self._loaded:
@@ -150,7 +155,7 @@ class Index:
         return found
 
     def knows(self, word: str) -> bool:
-        return word in self.subject or self.postings(word) is not None
+        return word in self.subject or self.postings(word) is not None or word in self.section("contexts")["words"]
 
     def with_key(self, key: str) -> tuple[str, ...]:
         """The indexed terms whose romanization key this is."""
@@ -182,24 +187,39 @@ class Index:
         return self.topics[self._doc_topics[number]]
 
     def idf(self, indexed: str) -> float:
-        count = self.count if indexed in self.subject else len(self.postings(indexed) or b"") // 5
+        if indexed in self.subject:
+            count = self.count
+        else:
+            count = len(self.postings(indexed) or b"") // 5 + self.section("contexts")["only"].get(indexed, 0)
         return math.log(1 + self.count / max(count, 1))
 
     def hits(self, indexed: str) -> Iterator[tuple[int, float, str, int]]:
         """(document, field weight, field name, fields holding the term) for each document holding it."""
-        packed = self.postings(indexed)
-        if not packed:
-            return
+        packed = self.postings(indexed) or b""
         count = len(packed) // 5
         numbers = array(_DOC_NUMBER)
         numbers.frombytes(packed[: 4 * count])
         for number, code in zip(numbers, packed[4 * count :], strict=True):
             name, weight = self.field_table[code >> 2]
             yield number, weight, name, code & 3
+        contexts = self.section("contexts")
+        found = contexts["words"].get(indexed)
+        if found:
+            # Documents that hold the word only in their context field (those that hold it elsewhere too came above).
+            held = 2 if indexed in self.subject else 1
+            own = set(numbers)
+            for context in found:
+                name, weight = self.field_table[contexts["fields"][context]]
+                members = array(_DOC_NUMBER)
+                members.frombytes(self.section(f"context-docs:{context}"))
+                for number in members:
+                    if number not in own:
+                        yield number, weight, name, held
 
     def section_names(self) -> list[str]:
         c = self.section("core")
-        names = ["core", "phrases", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
+        names = ["core", "phrases", "contexts", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
+        names += [f"context-docs:{n}" for n in range(len(self.section("contexts")["fields"]))]
         names += [f"{kind}:{b}" for kind in ("postings", "keys") for b in range(self.buckets)]
         return names + [f"docs:{n}" for n in range(-(-c["count"] // DOC_CHUNK))]
 
@@ -213,7 +233,17 @@ class Index:
     __hash__ = None  # type: ignore[assignment]
 
 
-_SECTION_TYPES = {"core": dict, "phrases": dict, "vocab": str, "keyvocab": str, "postings": dict, "keys": dict, "docs": list}
+_SECTION_TYPES = {
+    "core": dict,
+    "phrases": dict,
+    "contexts": dict,
+    "context-docs": bytes,
+    "vocab": str,
+    "keyvocab": str,
+    "postings": dict,
+    "keys": dict,
+    "docs": list,
+}
 
 
 def check_section(name: str, value: Any) -> Any:
@@ -222,19 +252,22 @@ def check_section(name: str, value: Any) -> Any:
     if not isinstance(value, _SECTION_TYPES.get(kind, ())):
         raise ValueError(f"index section {name}: unexpected type")
     if kind == "core":
-        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics"}
-        ok = set(value) == expected and isinstance(value["doc_terms"], bytes) and isinstance(value["doc_topics"], bytes)
-        ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int) and isinstance(value["buckets"], int) and value["buckets"] >= 1
-        ok = ok and len(value["doc_terms"]) == 4 * value["count"] and len(value["doc_topics"]) == value["count"]
-        ok = (
-            ok
-            and all(isinstance(f, tuple) and len(f) == 2 for f in value["field_table"])
-            and max(value["doc_topics"], default=0) < max(len(value["topics"]), 1)
+        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics", "doc_contexts"}
+        ok = set(value) == expected and all(
+            isinstance(value[k], bytes) and len(value[k]) == 4 * value["count"] for k in ("doc_terms", "doc_topics", "doc_contexts")
         )
+        ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int) and isinstance(value["buckets"], int) and value["buckets"] >= 1
+        ok = ok and max(array(_DOC_NUMBER, value["doc_topics"]) if ok else (), default=0) < max(len(value["topics"]), 1)
+        ok = ok and all(isinstance(f, tuple) and len(f) == 2 for f in value["field_table"])
     elif kind == "postings":
         ok = all(type(v) is bytes and len(v) % 5 == 0 for v in value.values())
     elif kind == "keys":
         ok = all(type(v) is tuple for v in value.values())
+    elif kind == "contexts":
+        ok = set(value) == {"fields", "words", "only"} and all(type(v) is tuple for v in value["words"].values())
+        ok = ok and all(type(v) is int for v in value["only"].values()) and isinstance(value["fields"], tuple)
+    elif kind == "context-docs":
+        ok = len(value) % 4 == 0
     elif kind == "phrases":
         ok = all(type(v) is frozenset for v in value.values())
     elif kind == "docs":
@@ -337,35 +370,78 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
     codes: dict[str, bytearray] = {}
     phrases: dict[str, set[int]] = defaultdict(set)
     doc_terms = array(_DOC_NUMBER)
+    # A context field (the topic's or the table's names, last on every document and the lowest weighted) is the
+    # same text on many documents: its words are kept once per context, not in every document's postings.
+    contexts: dict[tuple[str, float, str], int] = {}
+    context_words: list[tuple[str, ...]] = []
+    context_docs: list[array[int]] = []
+    doc_contexts = array(_DOC_NUMBER)
     for number, doc in enumerate(docs):
-        # word → [best field weight, that field's code, fields holding it]; the subject's words count as one more field
-        best: dict[str, list[float | int]] = {}
-        for name, weight, text in doc.fields:
+        # word → (best field weight, that field's code); how many fields hold a word is counted (in `held`) only for
+        # words in more than one (most words are in one): the subject's words count as one more field.
+        best: dict[str, tuple[float, int]] = {}
+        held: dict[str, int] = {}
+        fields = doc.fields
+        context = None
+        if fields and fields[-1][0] in CONTEXT_FIELDS and all(w > fields[-1][1] for _, w, _ in fields[:-1]):
+            context = contexts.setdefault(fields[-1], len(contexts))
+            if context == len(context_words):
+                context_words.append(_distinct_terms(fields[-1][2]))
+                context_docs.append(array(_DOC_NUMBER))
+                field_codes.setdefault(fields[-1][:2], len(field_codes))
+            context_docs[context].append(number)
+            fields = fields[:-1]
+        doc_contexts.append(NO_CONTEXT if context is None else context)
+        for name, weight, text in fields:
             code = field_codes.setdefault((name, weight), len(field_codes))
-            for word in _distinct_terms(text):
-                entry = best.get(word)
-                if entry is None:
-                    best[word] = [weight, code, 2 if word in subject else 1]
-                else:
-                    if entry[0] < weight:
-                        entry[0], entry[1] = weight, code
-                    entry[2] += 1
+            words = _distinct_terms(text)
+            if best.keys().isdisjoint(words):
+                best.update(dict.fromkeys(words, (weight, code)))
+            else:
+                for word in words:
+                    entry = best.get(word)
+                    if entry is None:
+                        best[word] = (weight, code)
+                    else:
+                        held[word] = held.get(word, 2 if word in subject else 1) + 1
+                        if entry[0] < weight:
+                            best[word] = (weight, code)
             if name in ("alias", "title", "cells") or (name == "label" and doc.kind == "row"):
                 for phrase in text.split(";"):
                     folded = folded_phrase(phrase)
                     if folded:
                         phrases[folded].add(number)
-        doc_terms.append(len(best))
-        for word, (_, code, fields) in best.items():
-            packed_code = int(code) << 2 | min(int(fields), 3)
-            if word in numbers:
-                numbers[word].append(number)
-                codes[word].append(packed_code)
-            else:
+        context_only = 0
+        if context is not None:
+            # As if the context field came last, as it does: it adds one to the fields holding a word the
+            # document has anyway (never the best field: its weight is the lowest), and counts the rest.
+            for word in context_words[context]:
+                if word in best:
+                    held[word] = held.get(word, 2 if word in subject else 1) + 1
+                else:
+                    context_only += 1
+        doc_terms.append(len(best) + context_only)
+        for word, (_, code) in best.items():
+            fields_holding = held[word] if word in held else 2 if word in subject else 1
+            packed_code = code << 2 | (fields_holding if fields_holding < 3 else 3)
+            hits = numbers.get(word)
+            if hits is None:
                 numbers[word] = array(_DOC_NUMBER, (number,))
                 codes[word] = bytearray((packed_code,))
+            else:
+                hits.append(number)
+                codes[word].append(packed_code)
+    in_contexts: dict[str, list[int]] = defaultdict(list)
+    for context, words in enumerate(context_words):
+        for word in words:
+            in_contexts[word].append(context)
+    only_by_context = {}
+    for word, found in in_contexts.items():
+        own = set(numbers[word]) if word in numbers else set()
+        only_by_context[word] = sum(len(context_docs[c]) for c in found) - sum(1 for n in own if doc_contexts[n] in found)
+    terms = dict.fromkeys((*numbers, *in_contexts, *subject))
     keys: dict[str, set[str]] = defaultdict(set)
-    for word in (*numbers, *subject):
+    for word in terms:
         keys[romanization_key(word)].add(word)
     buckets = max(1, len(keys) // BUCKET_TERMS)
     topics = tuple(dict.fromkeys(d.topic for d in docs))
@@ -377,13 +453,21 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
             "subject": subject,
             "field_table": tuple(field_codes),
             "topics": topics,
-            "shapes": frozenset(map(_shape, (*numbers, *subject))),
+            "shapes": frozenset(map(_shape, terms)),
             "key_shapes": frozenset(map(_shape, keys)),
             "doc_terms": doc_terms.tobytes(),
-            "doc_topics": bytes(topic_codes[d.topic] for d in docs),
+            "doc_topics": array(_DOC_NUMBER, (topic_codes[d.topic] for d in docs)).tobytes(),
+            "doc_contexts": doc_contexts.tobytes(),
         },
         "phrases": {k: frozenset(v) for k, v in phrases.items()},
+        "contexts": {
+            "fields": tuple(field_codes[c[:2]] for c in contexts),
+            "words": {w: tuple(c) for w, c in in_contexts.items()},
+            "only": only_by_context,
+        },
     }
+    for context, numbers_in in enumerate(context_docs):
+        sections[f"context-docs:{context}"] = numbers_in.tobytes()
     for kind in ("postings", "keys"):
         for b in range(buckets):
             sections[f"{kind}:{b}"] = {}
@@ -392,7 +476,7 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
     for key, words in keys.items():
         sections[f"keys:{bucket_of(key, buckets)}"][key] = tuple(sorted(words))
     by_shape: dict[str, dict[tuple[int, int], list[str]]] = {"vocab": defaultdict(list), "keyvocab": defaultdict(list)}
-    for word in (*numbers, *(w for w in subject if w not in numbers)):
+    for word in terms:
         by_shape["vocab"][_shape(word)].append(word)
     for key in keys:
         by_shape["keyvocab"][_shape(key)].append(key)

@@ -88,3 +88,22 @@ def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: 
     # "return" would be "re" + "turn", but no fact holds both; a typo in a part ("cty") is not a known word.
     assert split_compound(full_index, word) is None
     assert unmatched_terms(full_index, word) == [word]
+
+
+def test_context_fields_kept_once_give_the_same_hits_as_in_every_posting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The topic's and table's names are stored once per context, not per document: nothing a query sees may change."""
+    from hamhung_cli import search as search_module
+    from hamhung_cli.search import documents, index_sections
+
+    store = load(Path(__file__).parent.parent / "facts.toml")
+    compact = index_store(store)
+    monkeypatch.setattr(search_module, "CONTEXT_FIELDS", ())
+    reference = search_module.Index(index_sections(documents(store), " ".join((store.name, *store.aliases, *(n for _, n in store.names)))).__getitem__)
+    assert len(compact.section("contexts")["fields"]) > 1 and not reference.section("contexts")["fields"]
+    words = {w for n, d in reference.shapes for w in reference.section(f"vocab:{n}.{d}").split("\n")}
+    assert words == {w for n, d in compact.shapes for w in compact.section(f"vocab:{n}.{d}").split("\n")}
+    for word in words:
+        assert sorted(compact.hits(word)) == sorted(reference.hits(word)), word
+        assert compact.idf(word) == reference.idf(word), word
+        assert compact.knows(word) and reference.knows(word)
+    assert [compact.terms_in(n) for n in range(compact.count)] == [reference.terms_in(n) for n in range(reference.count)]
