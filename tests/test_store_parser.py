@@ -1,4 +1,4 @@
-"""The fast TOML reader (quicktoml) against tomllib.
+"""The fast TOML reader (quicktoml) against tomllib, and the Locator against the line-by-line scan it replaced.
 
 quicktoml must return exactly what tomllib returns (same dicts in the same key order, same types, the same float
 bits, NaN included) or give up; it must give up on everything tomllib rejects, so every error message still comes
@@ -368,3 +368,77 @@ def test_check_validates_a_valid_document_the_fast_reader_leaves(runner: CliRunn
     assert result.exit_code == 2
     line = text.split("\n").index("value = 1950-06-25") + 1
     assert result.stdout == f"{path}:{line}: 'value' in fact 'climate.one' must be a number, not date\n"
+
+
+# --------------------------------------------------------------------------- the Locator
+
+
+class ReferenceLocator:
+    """The Locator's header scan as it was before it was made fast, line by line: the behaviour it must keep."""
+
+    HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        self.blocks: dict[tuple[Any, ...], tuple[int, int]] = {}
+        lines = text.split("\n")
+        counters: dict[tuple[Any, ...], int] = {}
+        last_index: dict[str, int] = {}
+        opened: list[tuple[tuple[Any, ...], int]] = []
+        in_multiline: str | None = None
+        for number, line in enumerate(lines, 1):
+            if in_multiline:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            for quote in ('"""', "'''"):
+                if line.count(quote) % 2 == 1:
+                    in_multiline = quote
+            match = self.HEADER.match(line)
+            if not match or in_multiline:
+                continue
+            is_array = match.group(1) == "[["
+            parts = [p.strip().strip('"') for p in match.group(2).split(".")]
+            path: tuple[Any, ...] = ()
+            for i, part in enumerate(parts):
+                path += (part,)
+                if i < len(parts) - 1 and parts[0] in last_index and i == 0:
+                    path += (last_index[parts[0]],)
+            if is_array:
+                index = counters.get(path, 0)
+                counters[path] = index + 1
+                if len(parts) == 1:
+                    last_index[parts[0]] = index
+                path += (index,)
+            opened.append((path, number))
+        for i, (path, start) in enumerate(opened):
+            end = opened[i + 1][1] - 1 if i + 1 < len(opened) else len(lines)
+            self.blocks[path] = (start, end)
+
+
+LOCATOR_LINES = st.sampled_from(
+    [
+        "[[fact]]", "[[fact.claim]]", "[[table]]", "[[table.row]]", "[store]", '[ "store" ]', "  [[fact]]  # c", "\t[x.y]",
+        "\x0c[[fact]]", "\u2028[[table]]", "[[fact]", "[fact]]", "[1, 2]", "  [1, 2],", 'id = "x"', "key = 1", "", "# [[fact]]",
+        'cites = """', '"""', 'x = """a"""', "x = '''", "'''", 'x = "\'\'\'"', 'a = """ [[fact]] """', "[[ fact . claim ]]",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(LOCATOR_LINES, max_size=40), ending=st.sampled_from(["", "\n"]))
+def test_the_locator_finds_the_blocks_the_line_by_line_scan_found(lines: list[str], ending: str) -> None:
+    text = "\n".join(lines) + ending
+    assert store.Locator(text).blocks == ReferenceLocator(text).blocks
+
+
+@pytest.mark.parametrize("path", [REPO / "facts.toml", TESTS / "data" / "mini.toml"], ids=["facts.toml", "mini.toml"])
+def test_the_locator_finds_the_blocks_the_line_by_line_scan_found_in_real_stores(path: Path) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    assert store.Locator(text).blocks == ReferenceLocator(text).blocks
+
+
+def test_the_locator_in_the_benchmark_store(tmp_path: Path) -> None:
+    text = synthetic_store(tmp_path, 300)
+    blocks = store.Locator(text).blocks
+    assert blocks == ReferenceLocator(text).blocks
+    assert sum(1 for path in blocks if path[0] == "fact") == 300
