@@ -161,8 +161,9 @@ def _script_runs(run: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """The words of a text after folding: Latin words, numbers, Hangul runs, Hanja runs."""
-    words = _TOKEN.findall(fold(text))
-    if all(word.isascii() for word in words):
+    folded = fold(text)
+    words = _TOKEN.findall(folded)
+    if folded.isascii():
         return words
     return [run for word in words for run in ((word,) if word.isascii() or word[0].isdigit() else _script_runs(word))]
 
