@@ -587,7 +587,9 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     words = _query_words(index, query)
     if not words:
         return []
-    per_doc: dict[int, dict[int, Match]] = defaultdict(dict)
+    # document → query word position → (similarity, weight, indexed term, field, how): plain tuples, made into
+    # Match records only for the results shown (a common word can touch thousands of documents).
+    per_doc: dict[int, dict[int, tuple[float, float, str, str, str]]] = defaultdict(dict)
     subject_terms: list[tuple[int, str, tuple[float, str, str]]] = []
     weights = []
     max_idf = math.log(1 + index.count)
@@ -606,16 +608,17 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
             for number, field_weight, field_name, fields in index.hits(indexed):
                 # A word found in several fields (name and text, say) counts a little more: it is what the thing is about.
                 score = similarity * field_weight * (1 + MULTI_FIELD_BONUS * min(fields - 1, 2))
-                best = per_doc[number].get(position)
-                if best is None or best.similarity * best.weight < score:
-                    per_doc[number][position] = Match(word, indexed, field_name, how, similarity, score / similarity)
+                matches = per_doc[number]
+                best = matches.get(position)
+                if best is None or best[0] * best[1] < score:
+                    matches[position] = (similarity, score / similarity, indexed, field_name, how)
     # The subject's words are in every document: they match wherever nothing better matched them.
     # (A document that matched nothing else could never reach the cut-off on them alone.)
-    for position, word, (similarity, indexed, how) in subject_terms:
+    for position, _, (similarity, indexed, how) in subject_terms:
         for matches in per_doc.values():
             best = matches.get(position)
-            if best is None or best.similarity * best.weight < similarity * W_CONTEXT:
-                matches[position] = Match(word, indexed, SUBJECT_FIELD, how, similarity, W_CONTEXT)
+            if best is None or best[0] * best[1] < similarity * W_CONTEXT:
+                matches[position] = (similarity, W_CONTEXT, indexed, SUBJECT_FIELD, how)
     total = sum(weights)
     phrase = folded_phrase(query)
     exact_docs = index.phrases.get(phrase, frozenset())
@@ -624,11 +627,12 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     for number, matches in per_doc.items():
         if topic and index.topic_of(number) != topic:
             continue
-        covered = sum(weights[p] * m.similarity * m.weight for p, m in matches.items())
+        covered = sum(weights[p] * m[0] * m[1] for p, m in matches.items())
         coverage = covered / total
-        if all(m.field == SUBJECT_FIELD for m in matches.values()):
+        own = sum(m[3] != SUBJECT_FIELD for m in matches.values())
+        if not own:
             coverage *= 0.9  # only the city's own name matched
-        precision = min(1.0, len([m for m in matches.values() if m.field != SUBJECT_FIELD]) / max(index.terms_in(number), 1))
+        precision = min(1.0, own / max(index.terms_in(number), 1))
         score = coverage * (0.85 + 0.15 * precision)
         if number in exact_docs:
             score += 1.0  # the whole query is this thing's name; coverage still orders several such
@@ -638,7 +642,12 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
             scored.append((-score, number))
     # Documents are numbered by kind, then id: the order equal scores are shown in.
     scored.sort()
-    return [Result(index.document(number), -score, [per_doc[number][p] for p in sorted(per_doc[number])]) for score, number in scored[: max(limit, 0)]]
+    results = []
+    for score, number in scored[: max(limit, 0)]:
+        matches = per_doc[number]
+        explained = [Match(words[p][0], m[2], m[3], m[4], m[0], m[1]) for p in sorted(matches) for m in (matches[p],)]
+        results.append(Result(index.document(number), -score, explained))
+    return results
 
 
 def _near_name(index: Index, phrase: str) -> frozenset[int]:
