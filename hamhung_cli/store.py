@@ -39,7 +39,6 @@ MAX_STORE_BYTES = 32 * 1024 * 1024
 _ID = r"^[a-z0-9][a-z0-9.\-]*$"
 _SLUG = r"^[a-z0-9][a-z0-9\-]*$"
 _CITATION = r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$"
-_HEADER = r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$"
 
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -223,9 +222,6 @@ class Locator:
         # A line → None if it is no header, else whether it is [[…]], its name's parts, and its name if it is a one-part [[name]].
         headers: dict[str, tuple[bool, list[str], str | None] | None] = {}
         in_multiline: str | None = None
-        import re
-
-        header = re.compile(_HEADER).match
         candidates, self._line_count = _header_and_quote_lines(text)
         for number, line in candidates:
             if in_multiline:
@@ -240,9 +236,9 @@ class Locator:
                     continue
             found = headers.get(line, False)
             if found is False:
-                match = header(line)
-                if match:
-                    is_array, parts = match.group(1) == "[[", [p.strip().strip('"') for p in match.group(2).split(".")]
+                header = _header_line(line)
+                if header:
+                    is_array, parts = header[0], [p.strip().strip('"') for p in header[1].split(".")]
                     found = (is_array, parts, parts[0] if is_array and len(parts) == 1 else None)
                 else:
                     found = None
@@ -305,6 +301,29 @@ class Locator:
             if pattern.match(self._split[number - 1]):
                 return number
         return None
+
+
+def _header_line(line: str) -> tuple[bool, str] | None:
+    """Whether a line is a [[…]] or […] header, and its name, as the pattern ^\\s*(\\[\\[?)\\s*([^\\[\\]]+?)\\s*\\]\\]?\\s*(?:#.*)?$ reads it.
+
+    That pattern took seconds (and minutes on longer ones) to reject a line like "[" and 3,000 spaces, which a multi-line string
+    may hold; this reads the line once. The name is what the pattern's lazy group takes: the text up to the first ']',
+    without the blanks around it, or its last blank if it is all blanks. str.strip and \\s agree on what a blank is.
+    """
+    rest = line.lstrip()
+    if not rest.startswith("["):
+        return None
+    is_array = rest.startswith("[[")
+    rest = rest[2 if is_array else 1 :]
+    close = rest.find("]")
+    if close < 0 or "[" in rest[:close]:
+        return None
+    inside, after = rest[:close], rest[close + 1 :]
+    after = (after[1:] if after.startswith("]") else after).lstrip()
+    if after and not after.startswith("#"):
+        return None
+    name = inside.strip() or inside[-1:]
+    return (is_array, name) if name else None
 
 
 def _header_and_quote_lines(text: str) -> tuple[list[tuple[int, str]], int]:
