@@ -436,6 +436,14 @@ def _parse(text: str, name: str) -> dict[str, Any]:
         raise StoreError([Problem(name, None, f"invalid TOML: {message}")]) from None
     except RecursionError:
         raise StoreError([Problem(name, _deep_line(text), "invalid TOML: arrays or inline tables nested too deeply")]) from None
+    except ValueError:  # not a TOMLDecodeError: int() refuses an integer of more digits than sys.get_int_max_str_digits()
+        import sys
+
+        limit = sys.get_int_max_str_digits()
+        runs = re.finditer(rf"(?<![0-9_])[0-9_]{{{limit + 1},}}", text)  # each run of digits tried once: linear time
+        found = next((run for run in runs if len(run.group().replace("_", "")) > limit), None)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise StoreError([Problem(name, line, f"invalid TOML: an integer of more than {limit:,} digits")]) from None
 
 
 def _deep_line(text: str, depth: int = 100) -> int | None:

@@ -421,6 +421,20 @@ def test_check_reports_tomllibs_error_for_a_document_the_fast_reader_leaves(runn
     assert text.split("\n")[int(line) - 1] == "value = 12.5.3"
 
 
+def test_an_integer_too_long_for_int_is_an_error_with_its_line_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    """tomllib lets int()'s ValueError (more than sys.get_int_max_str_digits() digits) escape: it was a traceback."""
+    limit = sys.get_int_max_str_digits()
+    text = GOOD_HEAD + GOOD_FACT + f"value = {'1' * (limit + 1)}\n"
+    path = tmp_path / "store.toml"
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    result = runner.invoke(app, ["check", str(path)])
+    assert (result.exit_code, result.stdout) == (2, f"{path}:{line}: invalid TOML: an integer of more than {limit:,} digits\n")
+    result = runner.invoke(app, ["topics", "--facts", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"hamhung: error: {path}:{line}: invalid TOML: an integer of more than {limit:,} digits\n"
+
+
 def test_check_validates_a_valid_document_the_fast_reader_leaves(runner: CliRunner, tmp_path: Path) -> None:
     """A date is valid TOML outside the subset: tomllib reads it, and validation reports it on its own line."""
     text = GOOD_HEAD + GOOD_FACT.replace('sources = ["s1"]', 'sources = ["s1"]\nvalue = 1950-06-25')
