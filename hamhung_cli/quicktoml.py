@@ -37,16 +37,18 @@ MAX_DEPTH = 32
 # after CRLF has become LF. One search rules them out, so the patterns below only have to exclude newlines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PLAIN = r'"([^"\\\n]*)"'  # a basic string without escapes
-_PLAIN_ARRAY = r'\[[ \t]*(?:"[^"\\\n]*"(?:[ \t]*,[ \t]*"[^"\\\n]*")*[ \t]*,?[ \t]*)?\]'  # a one-line array of them
+# A one-line array of them. Possessive quantifiers (*+) never give back what they took: no run of blanks is tried split in two
+# ways, so a hostile line of a million spaces costs linear time, not quadratic.
+_PLAIN_ARRAY = r'\[[ \t]*+(?:"[^"\\\n]*+"(?:[ \t]*+,[ \t]*+"[^"\\\n]*+")*+[ \t]*+(?:,[ \t]*+)?)?\]'
 # tomllib's decimal numbers: an integer part, then a fraction and an exponent, either of which makes it a float
 _INTEGER_PART = r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
 _FLOAT_PART = r"(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
-_END_TEXT = r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)"  # what may end a statement: blanks, a comment, the end of the line or document
+_END_TEXT = r"[ \t]*+(?:#[^\n]*+)?(?:\n|\Z)"  # what may end a statement: blanks, a comment, the end of the line or document
 # One line each: (key, text, value, header, other). A simple key/value line gives its key and either the text of a plain
 # string or a value (a plain array, a number or a boolean); a header line gives its header; a blank or comment line gives
 # nothing; any other line gives all of itself as `other`, to be read with what follows by the statement reader.
 _LINE = re.compile(
-    rf"([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:{_PLAIN}|({_PLAIN_ARRAY}|{_INTEGER_PART}{_FLOAT_PART}|true|false)){_END_TEXT}"
+    rf"([A-Za-z0-9_-]++)[ \t]*+=[ \t]*+(?:{_PLAIN}|({_PLAIN_ARRAY}|{_INTEGER_PART}{_FLOAT_PART}|true|false)){_END_TEXT}"
     rf"|(\[\[?[^\[\]\n]*\]\]?){_END_TEXT}"
     rf"|{_END_TEXT}"
     r"|([^\n]+)(?:\n|\Z)"
@@ -73,7 +75,10 @@ def loads(text: str) -> dict[str, Any]:
     src = text.replace("\r\n", "\n") if "\r" in text else text  # as tomllib does first
     if _CONTROL.search(src):
         raise Unsupported("a control character")
-    return _Document(src).parse()
+    try:
+        return _Document(src).parse()
+    except ValueError as error:  # int() refuses more than 4,300 digits (sys.get_int_max_str_digits): tomllib's call, tomllib's outcome
+        raise Unsupported("a number int() refuses") from error
 
 
 class _Document:
@@ -121,7 +126,9 @@ class _Document:
                     known_pos = src.index("\n", known_pos) + 1
                     known_line += 1
                 table, end = self.statement(known_pos, table)
-                resume = line + src.count("\n", known_pos, end)
+                if end >= len(src):  # the statement ran to the end of the document: every row after this one is part of it
+                    break
+                resume = line + src.count("\n", known_pos, end)  # it ended just after a newline: the next row is the next line
                 known_line, known_pos = resume, end
         return self.root
 

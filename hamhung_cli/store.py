@@ -39,7 +39,6 @@ MAX_STORE_BYTES = 32 * 1024 * 1024
 _ID = r"^[a-z0-9][a-z0-9.\-]*$"
 _SLUG = r"^[a-z0-9][a-z0-9\-]*$"
 _CITATION = r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$"
-_HEADER = r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$"
 
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -228,9 +227,6 @@ class Locator:
         # A line → None if it is no header, else whether it is [[…]], its name's parts, and its name if it is a one-part [[name]].
         headers: dict[str, tuple[bool, list[str], str | None] | None] = {}
         in_multiline: str | None = None
-        import re
-
-        header = re.compile(_HEADER).match
         candidates, self._line_count = _header_and_quote_lines(text)
         for number, line in candidates:
             if in_multiline:
@@ -245,9 +241,9 @@ class Locator:
                     continue
             found = headers.get(line, False)
             if found is False:
-                match = header(line)
-                if match:
-                    is_array, parts = match.group(1) == "[[", [p.strip().strip('"') for p in match.group(2).split(".")]
+                header = _header_line(line)
+                if header:
+                    is_array, parts = header[0], [p.strip().strip('"') for p in header[1].split(".")]
                     found = (is_array, parts, parts[0] if is_array and len(parts) == 1 else None)
                 else:
                     found = None
@@ -310,6 +306,29 @@ class Locator:
             if pattern.match(self._split[number - 1]):
                 return number
         return None
+
+
+def _header_line(line: str) -> tuple[bool, str] | None:
+    """Whether a line is a [[…]] or […] header, and its name, as the pattern ^\\s*(\\[\\[?)\\s*([^\\[\\]]+?)\\s*\\]\\]?\\s*(?:#.*)?$ reads it.
+
+    That pattern took seconds (and minutes on longer ones) to reject a line like "[" and 3,000 spaces, which a multi-line string
+    may hold; this reads the line once. The name is what the pattern's lazy group takes: the text up to the first ']',
+    without the blanks around it, or its last blank if it is all blanks. str.strip and \\s agree on what a blank is.
+    """
+    rest = line.lstrip()
+    if not rest.startswith("["):
+        return None
+    is_array = rest.startswith("[[")
+    rest = rest[2 if is_array else 1 :]
+    close = rest.find("]")
+    if close < 0 or "[" in rest[:close]:
+        return None
+    inside, after = rest[:close], rest[close + 1 :]
+    after = (after[1:] if after.startswith("]") else after).lstrip()
+    if after and not after.startswith("#"):
+        return None
+    name = inside.strip() or inside[-1:]
+    return (is_array, name) if name else None
 
 
 def _header_and_quote_lines(text: str) -> tuple[list[tuple[int, str]], int]:
@@ -422,6 +441,14 @@ def _parse(text: str, name: str) -> dict[str, Any]:
         raise StoreError([Problem(name, None, f"invalid TOML: {message}")]) from None
     except RecursionError:
         raise StoreError([Problem(name, _deep_line(text), "invalid TOML: arrays or inline tables nested too deeply")]) from None
+    except ValueError:  # not a TOMLDecodeError: int() refuses an integer of more digits than sys.get_int_max_str_digits()
+        import sys
+
+        limit = sys.get_int_max_str_digits()
+        runs = re.finditer(rf"(?<![0-9_])[0-9_]{{{limit + 1},}}", text)  # each run of digits tried once: linear time
+        found = next((run for run in runs if len(run.group().replace("_", "")) > limit), None)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise StoreError([Problem(name, line, f"invalid TOML: an integer of more than {limit:,} digits")]) from None
 
 
 def _deep_line(text: str, depth: int = 100) -> int | None:

@@ -8,11 +8,14 @@ tests write, the benchmark's synthetic store, and Hypothesis documents inside th
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import string
 import struct
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +130,38 @@ def test_stores_the_other_tests_write_read_the_same_or_are_left_to_tomllib(text:
         "a = [{}]\n[[a]]\n",  # an array of tables over a static array
         "a = {}\n[a.b]\n",  # a header inside an inline table
         'x = """a""""""\n',  # six closing quotes
+        "x = " + "1" * 5000 + "\n",  # more digits than int() reads (tomllib fails the same way)
     ],
 )
 def test_constructs_outside_the_subset_are_left_to_tomllib(text: str) -> None:
     with pytest.raises(Unsupported):
         quicktoml.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment",
+        "  \n\t\n",
+        "x = '''\ny = \"z\" # '''",  # a multi-line string that ends the document, its last line looking like a key/value line
+        "x = [\n  1,\n  2]",
+        'x = """\n[[fact]]\n"""\n[[fact]]\nid = "a"\n',  # a header inside a string
+        "a = 1 # a comment and no newline",
+        "[t]",
+        "  [t]\n  x = 1\n\t[[u]]\n",
+        '"quoted key" = 1\n\'literal key\' = 2\n"" = 3\n',
+        'x = ["a" , "b" , ]\ny = [ ]\n',
+        "x = \"\"\"a\"\"\"\"\ny = '''b'''''\n",  # four and five closing quotes
+        'x = "\\u00e9\\U0001F600\\t\\"\\\\"\n',
+        "x = -nan\ny = +inf\nz = -0.0\nw = 1_000\nv = 1e1_0\nu = 6.02E+23\n",
+        'x = """\r\na\\\r\n  b\r\n"""\r\n',  # CRLF inside a multi-line string, and a line-ending backslash
+        'x = { a = [1,\n 2], b = """\nc""" }\n',  # an inline table on more than one line only inside its values
+        "[a.b]\n[a.c]\n[[a.d]]\n[[a.d]]\n[a.d.e]\n",
+    ],
+)
+def test_documents_at_the_edges_of_the_subset_read_exactly_as_tomllib_reads_them(text: str) -> None:
+    assert same(quicktoml.loads(text), tomllib.loads(text))
 
 
 # --------------------------------------------------------------------------- generated documents
@@ -265,7 +295,9 @@ def documents(draw: st.DrawFn) -> str:
                 out += [header([name, "row"], draw, array=True), draw(key_values(set()))]
             if draw(st.booleans()):
                 out += [header([name, '"meta"'], draw, array=False), draw(key_values(set()))]
-    text = "".join(out) + draw(st.sampled_from(["", "# the end", "\n"]))
+    text = "".join(out)
+    ending = draw(st.sampled_from(["", "# the end", "\n", "no newline"]))
+    text = text.rstrip("\n") if ending == "no newline" else text + ending  # the last statement may end the document
     return text.replace("\n", "\r\n") if draw(st.integers(0, 5)) == 0 else text
 
 
@@ -320,6 +352,38 @@ def test_documents_just_outside_the_subset_read_the_same_or_are_left_to_tomllib(
     assert verdict != "DIFFERENT", (text, fast, slow)
 
 
+@contextlib.contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging) when the block runs longer than `seconds`: for inputs that once took minutes."""
+
+    def expire(*_: Any) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'x = ["a"' + " " * 200_000 + "x",  # blanks that two patterns could share: once quadratic (minutes)
+        'x = ["a",' + " " * 200_000 + "]x",
+        "x = 1" + " " * 200_000 + "x",
+        "[a" + " " * 200_000 + "x",
+        "x = [" + ' "a" ,' * 50_000 + "x",
+    ],
+    ids=["array-blanks", "array-comma-blanks", "number-blanks", "header-blanks", "many-items"],
+)
+def test_hostile_lines_take_linear_time(line: str) -> None:
+    with within(20):
+        assert outcome(line + "\n")[0] == "gave up"
+
+
 # --------------------------------------------------------------------------- through store.parse and the CLI
 
 
@@ -355,6 +419,20 @@ def test_check_reports_tomllibs_error_for_a_document_the_fast_reader_leaves(runn
     assert result.exit_code == 2
     assert result.stdout == f"{path}:{line}:{column}: invalid TOML: {message}\n"
     assert text.split("\n")[int(line) - 1] == "value = 12.5.3"
+
+
+def test_an_integer_too_long_for_int_is_an_error_with_its_line_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    """tomllib lets int()'s ValueError (more than sys.get_int_max_str_digits() digits) escape: it was a traceback."""
+    limit = sys.get_int_max_str_digits()
+    text = GOOD_HEAD + GOOD_FACT + f"value = {'1' * (limit + 1)}\n"
+    path = tmp_path / "store.toml"
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    result = runner.invoke(app, ["check", str(path)])
+    assert (result.exit_code, result.stdout) == (2, f"{path}:{line}: invalid TOML: an integer of more than {limit:,} digits\n")
+    result = runner.invoke(app, ["topics", "--facts", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"hamhung: error: {path}:{line}: invalid TOML: an integer of more than {limit:,} digits\n"
 
 
 def test_check_validates_a_valid_document_the_fast_reader_leaves(runner: CliRunner, tmp_path: Path) -> None:
@@ -429,6 +507,27 @@ LOCATOR_LINES = st.sampled_from(
 def test_the_locator_finds_the_blocks_the_line_by_line_scan_found(lines: list[str], ending: str) -> None:
     text = "\n".join(lines) + ending
     assert store.Locator(text).blocks == ReferenceLocator(text).blocks
+
+
+HEADER_CHARS = st.sampled_from(["[", "]", " ", "\t", "\x0c", "\u2028", "\xa0", "#", "a", ".", '"', "x", "\r", "\x1c"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=st.text(HEADER_CHARS, max_size=12))
+def test_a_header_line_is_read_as_the_old_pattern_read_it(line: str) -> None:
+    match = ReferenceLocator.HEADER.match(line)
+    assert store._header_line(line) == ((match.group(1) == "[[", match.group(2)) if match else None)
+
+
+def test_a_long_bracket_line_inside_a_string_is_located_at_once(tmp_path: Path) -> None:
+    """A ''' inside a one-line string misleads the Locator's quote count, so it reads the lines of the next multi-line
+    string as if they could be headers; a '[' and 20,000 blanks there kept the old header pattern busy for hours."""
+    text = GOOD_HEAD + GOOD_FACT + "note = \"'''\"\n" + "aliases = ['''\n[" + " " * 20_000 + "x\n''']\n"
+    path = tmp_path / "store.toml"
+    path.write_text(text, encoding="utf-8")
+    with within(20):
+        loaded = store.load(path)
+    assert loaded.facts["climate.one"].aliases[0].startswith("[ ")
 
 
 @pytest.mark.parametrize("path", [REPO / "facts.toml", TESTS / "data" / "mini.toml"], ids=["facts.toml", "mini.toml"])
