@@ -6,8 +6,8 @@ the lines that make up nearly all of a store (`[[fact]]`, `key = "text"`, `key =
 booleans, blank and comment lines); the rest are read one statement at a time. It accepts comments,
 `key = value` lines with bare or quoted keys, basic and literal strings (one-line and multi-line, with
 every TOML 1.0 escape), decimal integers, floats (with exponents, underscores, inf and nan), booleans,
-arrays (across lines too), one-line inline tables, and `[table]` and `[[array.of.tables]]` headers with
-dotted names.
+arrays (across lines too), inline tables (on one line but for their values), and `[table]` and
+`[[array.of.tables]]` headers with dotted names.
 
 It returns exactly what `tomllib.loads` returns for every document it accepts: the same dicts and lists,
 the same types and the same float values, because numbers go through the same `int(…, 0)` and `float(…)`
@@ -30,7 +30,7 @@ class Unsupported(Exception):
     """The document is outside the subset (or not valid TOML): parse it with tomllib instead."""
 
 
-# Deeper arrays or inline tables are left to tomllib, which reports a RecursionError the store turns into a message.
+# Arrays or inline tables nested deeper are left to tomllib (much deeper, it hits a RecursionError, which store.parse reports).
 MAX_DEPTH = 32
 
 # TOML forbids every control character but tab and newline anywhere in a document (strings and comments included),

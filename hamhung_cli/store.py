@@ -35,13 +35,11 @@ RESERVED_ROW_KEYS = frozenset({"id", "names", "aliases", "sources", "note"})
 # file is refused at once instead of taking a minute and a gigabyte to parse.
 MAX_STORE_BYTES = 32 * 1024 * 1024
 
-# Patterns as text, compiled on first use (re's own cache): reading a cached store never needs `re`.
+# Patterns as text, compiled on first use: reading a cached store never needs `re`.
 _ID = r"^[a-z0-9][a-z0-9.\-]*$"
 _SLUG = r"^[a-z0-9][a-z0-9\-]*$"
 _CITATION = r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$"
-
-
-_COMPILED: dict[str, re.Pattern[str]] = {}
+_COMPILED: dict[str, re.Pattern[str]] = {}  # each of those, compiled once
 
 
 def _match(pattern: str, text: str) -> re.Match[str] | None:
