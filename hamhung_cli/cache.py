@@ -373,26 +373,30 @@ def _open(path: str | None) -> _Entry | None:
 def seal_sections(blobs: dict[str, bytes]) -> bytes:
     """A sectioned entry's bytes: magic, the table of contents' checksum and length, the table of contents
     ({name: (offset, length, checksum)}), then the sections' marshalled bytes."""
+    return b"".join(_sealed(blobs))
+
+
+def _sealed(blobs: dict[str, bytes]) -> list[bytes]:
     toc, offset = {}, 0
     for name, blob in blobs.items():
         toc[name] = (offset, len(blob), checksum(blob))
         offset += len(blob)
     raw = marshal.dumps(toc)
-    return b"".join([SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw, *blobs.values()])
+    return [SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw, *blobs.values()]
 
 
-def encode_sections(sections: dict[str, Any]) -> bytes | None:
+def encode_sections(sections: dict[str, Any]) -> dict[str, bytes] | None:
     try:
-        return seal_sections({name: marshal.dumps(value) for name, value in sections.items()})
+        return {name: marshal.dumps(value) for name, value in sections.items()}
     except (TypeError, ValueError):
         return None
 
 
 def write_sections(digest: str, kind: str, sections: dict[str, Any]) -> None:
-    """Write a sectioned entry atomically; silent on failure."""
-    blob = encode_sections(sections)
-    if blob is not None:
-        _write(entry_path(digest, kind), [blob])
+    """Write a sectioned entry atomically (its parts one after another, never joined in memory); silent on failure."""
+    blobs = encode_sections(sections)
+    if blobs is not None:
+        _write(entry_path(digest, kind), _sealed(blobs))
 
 
 def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> dict[str, Any] | None:

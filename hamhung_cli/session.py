@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 
-from .store import Store, decode_text, parse, read_bytes, resolve_store_path, validate
+from .store import CollectorPaused, Store, decode_text, parse, read_bytes, resolve_store_path, validate
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 
@@ -64,6 +64,7 @@ class Session:
     @cached_property
     def _validated(self) -> Store:
         text = decode_text(self._data, str(self.path))
+        del self._data  # the text holds it now: a large store's bytes need not stay in memory too
         return validate(parse(text, str(self.path)), text, str(self.path))
 
     @cached_property
@@ -73,16 +74,22 @@ class Session:
         stamp = self._stamp()
         if stamp is not None and stamp in _LOADED:
             return _LOADED[stamp]
-        sections = cache.Sections(self.digest, "store", lambda: cache.store_sections(self._validated), cache.store_section)
+        sections = cache.Sections(self.digest, "store", self._store_sections, cache.store_section)
         if sections.from_cache:
             # The entry is named by content, so a copy of the same store elsewhere shares it: the path is this one.
             loaded = cache.sectioned_store(sections)._replace(path=str(self.path))
         else:
             loaded = self._validated
-            cache.write_sections(self.digest, "store", cache.store_sections(loaded))
+            cache.write_sections(self.digest, "store", self._store_sections())
         if stamp is not None:
             _LOADED[stamp] = loaded
         return loaded
+
+    def _store_sections(self) -> dict[str, object]:
+        from . import cache
+
+        with CollectorPaused():
+            return cache.store_sections(self._validated)
 
     def _stamp(self) -> tuple[str, int, int] | None:
         """Path, size and modification time: enough to reuse a store already loaded in this process."""
@@ -97,4 +104,8 @@ class Session:
         from . import cache
         from .search import Index, check_section, store_index_sections
 
-        return Index(cache.Sections(self.digest, "index", lambda: store_index_sections(self.store), check_section))
+        def build() -> dict[str, object]:
+            with CollectorPaused():
+                return store_index_sections(self.store)
+
+        return Index(cache.Sections(self.digest, "index", build, check_section))
