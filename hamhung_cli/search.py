@@ -289,18 +289,20 @@ def fact_text(fact: Fact) -> str:
 def documents(store: Store) -> list[Document]:
     """Every fact, table, table row and monthly cell as a searchable document."""
     docs: list[Document] = []
+    # One context field per topic, shared by its documents (index_sections keeps its words once per context).
+    contexts = {t.id: ("topic", W_CONTEXT, " ".join((t.title, t.id, *t.aliases))) for t in store.topics.values()}
     for fact in store.facts.values():
-        topic = store.topics[fact.topic]
         fields = [
-            ("alias", W_NAME, " ; ".join((*fact.aliases, *(n for _, n in fact.names)))),
+            ("alias", W_NAME, " ; ".join((*fact.aliases, *(n for _, n in fact.names)))) if fact.aliases or fact.names else None,
             ("id", W_LABEL, _id_words(fact.id)),
             ("text", W_TEXT, fact.text),
-            ("claim", W_TEXT, " ; ".join(c.text for c in fact.claims)),
-            ("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)),
-            ("note", W_NOTE, fact.note or ""),
-            ("topic", W_CONTEXT, " ".join((topic.title, topic.id, *topic.aliases))),
         ]
-        docs.append(Document(fact.id, "fact", fact.topic, fact_text(fact), tuple(f for f in fields if f[2])))
+        if fact.claims:
+            fields.append(("claim", W_TEXT, " ; ".join(c.text for c in fact.claims)))
+        if fact.value is not None or fact.unit is not None or fact.claims:
+            fields.append(("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)))
+        fields += [("note", W_NOTE, fact.note or ""), contexts[fact.topic]]
+        docs.append(Document(fact.id, "fact", fact.topic, fact_text(fact), tuple(f for f in fields if f and f[2])))
     for table in store.tables.values():
         topic = store.topics[table.topic]
         context = " ".join((topic.title, topic.id, *topic.aliases))
