@@ -59,3 +59,23 @@ def test_no_match_queries_exit_1_with_nothing_on_stdout(case: Case, bundled: Pat
     result = CliRunner().invoke(app, ["search", *case.query.split(), "--facts", str(bundled)])
     assert result.exit_code == 1, result.stdout
     assert result.stdout == ""
+
+
+def test_the_inverted_index_finds_what_scoring_every_document_finds(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search scores only the documents the inverted index names. Scoring every document of the store instead
+    (as a brute-force scorer would) must give the same results, scores included, for every evaluation query."""
+    from collections import defaultdict
+
+    from hamhung_cli import search as search_module
+
+    index = search_module.index_store(store)
+    queries = [case.query for case in CASES]
+    indexed = {q: [(r.document.id, r.score) for r in search_module.search(index, q, limit=20)] for q in queries}
+
+    def every_document(factory: type) -> defaultdict:  # type: ignore[type-arg]
+        return defaultdict(factory, {number: factory() for number in range(index.count)})
+
+    monkeypatch.setattr(search_module, "defaultdict", every_document)
+    brute = {q: [(r.document.id, r.score) for r in search_module.search(index, q, limit=20)] for q in queries}
+    assert brute == indexed
+    assert sum(bool(v) for v in indexed.values()) > 200
