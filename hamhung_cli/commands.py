@@ -274,6 +274,7 @@ def search(
     svg: str | None = None,
 ) -> int:
     def action() -> None:
+        from .search import CacheDamage
         from .search import search as run_search
         from .views import no_results, require_topic, search_listing
 
@@ -286,7 +287,10 @@ def search(
         out = Output(fmt, as_json, color, fields, svg)
         store = named(_measured(session.store, units), romanization)
         topic_id = require_topic(store, topic) if topic else None
-        results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+        try:
+            results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+        except CacheDamage:  # a cached index that no version wrote: build it anew from the store
+            results = run_search(session.rebuild_index(), text, limit=min(limit, MAX_LIMIT), topic=topic_id)
         if not results:
             raise no_results(store, session.index, text)
         out.emit(search_listing(store, results, explain, with_sources))

@@ -112,6 +112,11 @@ def _near_shapes(word: str, edits: int, shapes: frozenset[tuple[int, int]]) -> l
     return sorted(shape for shape in shapes if abs(shape[0] - length) <= edits and low <= shape[1] <= high)
 
 
+class CacheDamage(ValueError):
+    """A cached section whose content does not fit the rest of the index (a document number past the end, say):
+    written by no version of this tool. The command rebuilds the index from the store and tries again."""
+
+
 class Index:
     """The search index, as named sections of plain data that load one at a time.
 
@@ -177,7 +182,10 @@ class Index:
 
     def document(self, number: int) -> Document:
         chunk, offset = divmod(number, DOC_CHUNK)
-        return Document(*self.section(f"docs:{chunk}")[offset], ())
+        try:
+            return Document(*self.section(f"docs:{chunk}")[offset], ())
+        except (IndexError, KeyError):
+            raise CacheDamage(f"document {number} is not in the index") from None
 
     def terms_in(self, number: int) -> int:
         """How many distinct terms a document has (for precision)."""
@@ -199,7 +207,10 @@ class Index:
         count = len(packed) // 5
         numbers = array(_DOC_NUMBER)
         numbers.frombytes(packed[: 4 * count])
-        for number, code in zip(numbers, packed[4 * count :], strict=True):
+        codes = packed[4 * count :]
+        if count and (max(numbers) >= self.count or max(codes) >> 2 >= len(self.field_table)):
+            raise CacheDamage(f"postings of {indexed!r} point past the index")
+        for number, code in zip(numbers, codes, strict=True):
             name, weight = self.field_table[code >> 2]
             yield number, weight, name, code & 3
         contexts = self.section("contexts")
@@ -209,9 +220,14 @@ class Index:
             held = 2 if indexed in self.subject else 1
             own = set(numbers)
             for context in found:
-                name, weight = self.field_table[contexts["fields"][context]]
+                try:
+                    name, weight = self.field_table[contexts["fields"][context]]
+                except (IndexError, TypeError):
+                    raise CacheDamage(f"context {context} of {indexed!r} is not in the index") from None
                 members = array(_DOC_NUMBER)
                 members.frombytes(self.section(f"context-docs:{context}"))
+                if members and max(members) >= self.count:
+                    raise CacheDamage(f"context {context} points past the index")
                 for number in members:
                     if number not in own:
                         yield number, weight, name, held

@@ -109,3 +109,14 @@ class Session:
                 return store_index_sections(self.store)
 
         return Index(cache.Sections(self.digest, "index", build, check_section))
+
+    def rebuild_index(self) -> Index:
+        """The index built from the store and written to the cache again: for when a cached one proves damaged."""
+        from . import cache
+        from .search import Index, store_index_sections
+
+        with CollectorPaused():
+            sections = store_index_sections(self.store)
+        cache.write_sections(self.digest, "index", sections)
+        self.__dict__["index"] = Index(sections.__getitem__)
+        return self.index

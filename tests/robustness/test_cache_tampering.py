@@ -262,3 +262,31 @@ def test_the_installed_script_survives_every_tampered_entry_at_once(store_copy: 
     assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, "")
     assert not marker.exists()
     assert all(_code_that_creates(marker) not in e.read_bytes() for e in cache_entries(directory))
+
+
+@pytest.mark.parametrize("where", ["postings", "documents"])
+def test_an_index_whose_numbers_point_past_its_end_is_rebuilt(store_copy: Path, cache_dir: Path, where: str) -> None:
+    """Checksums and shapes all valid, but the content does not fit: a search notices, rebuilds the index and answers."""
+    from array import array
+
+    argv = ("search", "vinalon", "--fields", "id,text", "--facts", str(store_copy))
+    real = invoke(*argv).stdout
+    digest = Session(store_copy).digest
+    path = cache.entry_path(digest, "index")
+    assert path is not None
+    sections = cache.read_sections(digest, "index", lambda name, value: value)
+    assert sections is not None
+    for name, value in sections.items():
+        if where == "postings" and name.startswith("postings:") and "vinalon" in value:
+            count = len(value["vinalon"]) // 5
+            value["vinalon"] = array("I", [10**7] * count).tobytes() + value["vinalon"][4 * count :]
+        if where == "documents" and name.startswith("docs:"):
+            sections[name] = value[:1]
+    plant(Path(path), cache.seal_sections({name: marshal.dumps(value) for name, value in sections.items()}))
+    session._LOADED.clear()
+    result = invoke(*argv)
+    assert (result.exit_code, result.stdout) == (0, real) and "Traceback" not in result.stderr, result.output
+    from hamhung_cli.search import check_section
+
+    assert cache.read_sections(digest, "index", check_section) is not None, "rewritten whole"
+    assert invoke(*argv).stdout == real
