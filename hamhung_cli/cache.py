@@ -22,7 +22,6 @@ import marshal
 import os
 import stat
 import sys
-import zlib
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 
@@ -80,7 +79,11 @@ WHERE_BUCKET = 2048  # about this many fact ids per section of the id → facts 
 
 def bucket_of(key: str, buckets: int) -> int:
     """A key's section number (of a map kept in several sections): stable across runs, unlike hash()."""
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets if buckets > 1 else 0
+    if buckets == 1:
+        return 0  # a small store's maps are one section each: no need even to import zlib
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets
 
 
 def _citations(citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
