@@ -147,8 +147,6 @@ class Index:
         self._doc_terms.frombytes(core["doc_terms"])
         self._doc_topics = array(_DOC_NUMBER)
         self._doc_topics.frombytes(core["doc_topics"])
-        self._doc_contexts = array(_DOC_NUMBER)
-        self._doc_contexts.frombytes(core["doc_contexts"])
 
     def section(self, name: str) -> Any:
         if name not in self._loaded:
@@ -233,11 +231,10 @@ class Index:
                         yield number, weight, name, held
 
     def section_names(self) -> list[str]:
-        c = self.section("core")
         names = ["core", "phrases", "contexts", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
         names += [f"context-docs:{n}" for n in range(len(self.section("contexts")["fields"]))]
         names += [f"{kind}:{b}" for kind in ("postings", "keys") for b in range(self.buckets)]
-        return names + [f"docs:{n}" for n in range(-(-c["count"] // DOC_CHUNK))]
+        return names + [f"docs:{n}" for n in range(-(-self.count // DOC_CHUNK))]
 
     def __eq__(self, other: object) -> bool:
         """Same content, section by section (loads everything: for tests)."""
@@ -268,10 +265,8 @@ def check_section(name: str, value: Any) -> Any:
     if not isinstance(value, _SECTION_TYPES.get(kind, ())):
         raise ValueError(f"index section {name}: unexpected type")
     if kind == "core":
-        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics", "doc_contexts"}
-        ok = set(value) == expected and all(
-            isinstance(value[k], bytes) and len(value[k]) == 4 * value["count"] for k in ("doc_terms", "doc_topics", "doc_contexts")
-        )
+        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics"}
+        ok = set(value) == expected and all(isinstance(value[k], bytes) and len(value[k]) == 4 * value["count"] for k in ("doc_terms", "doc_topics"))
         ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int) and isinstance(value["buckets"], int) and value["buckets"] >= 1
         ok = ok and max(array(_DOC_NUMBER, value["doc_topics"]) if ok else (), default=0) < max(len(value["topics"]), 1)
         ok = ok and all(isinstance(f, tuple) and len(f) == 2 for f in value["field_table"])
@@ -476,7 +471,6 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
             "key_shapes": frozenset(map(_shape, keys)),
             "doc_terms": doc_terms.tobytes(),
             "doc_topics": array(_DOC_NUMBER, (topic_codes[d.topic] for d in docs)).tobytes(),
-            "doc_contexts": doc_contexts.tobytes(),
         },
         "phrases": {k: frozenset(v) for k, v in phrases.items()},
         "contexts": {
