@@ -42,7 +42,7 @@ def checksum(data: bytes) -> bytes:
     return blake2b(data, digest_size=32).digest()
 
 
-FORMAT = 9
+FORMAT = 10
 MAGIC = b"HAMHUNG-CACHE\n"  # an entry of one payload (the replayed --help, the store's stamp)
 SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store, the index)
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
@@ -111,7 +111,7 @@ def store_sections(value: store.Store) -> dict[str, Any]:
     by_topic: dict[str, list[store.Fact]] = {}
     for fact in value.facts.values():
         by_topic.setdefault(fact.topic, []).append(fact)
-    sections: dict[str, Any] = {}
+    sections: dict[str, Any] = {"meta": None}  # first in the entry: it is read first, and facts are checked against it
     chunks: list[tuple[str, int]] = []
     chunk_of: dict[str, int] = {}
     for topic, facts in by_topic.items():
@@ -134,9 +134,9 @@ def store_sections(value: store.Store) -> dict[str, Any]:
         [tuple(x) for x in value.topics.values()],
         [_table_plain(t) for t in value.tables.values()],
         chunks,
-        order,
         buckets,
     )
+    sections["order"] = order
     return sections
 
 
@@ -144,21 +144,27 @@ def _cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
     return tuple(store.Citation(*c) for c in items)
 
 
-def _facts_from_plain(plain: list[Any]) -> list[store.Fact]:
+def _facts_from_plain(plain: list[Any], sources: Mapping[str, store.Source]) -> list[store.Fact]:
     """A section's facts as records: built with tuple.__new__ after checking each field count, since
-    a topic page of thousands of facts spends most of its time here; citations shared between facts
-    are decoded once."""
+    a topic page of thousands of facts spends most of its time here. Citations shared between facts
+    are decoded (and their sources checked to exist) once."""
     width = len(store.Fact._fields)
     new, fact_type, claim = tuple.__new__, store.Fact, store.Claim
     citations: dict[tuple[Any, ...], tuple[store.Citation, ...]] = {}
+
+    def cited(plain_citations: tuple[Any, ...]) -> tuple[store.Citation, ...]:
+        found = citations.get(plain_citations)
+        if found is None:
+            found = citations[plain_citations] = _cites(plain_citations)
+            _expect(all(c.source in sources for c in found))
+        return found
+
     facts = []
     for f in plain:
         # Records have defaults: a tuple one field short would load with every later field shifted, so lengths must match exactly.
         _expect(type(f) is tuple and len(f) == width)
-        cites = citations.get(f[3])
-        if cites is None:
-            cites = citations[f[3]] = _cites(f[3])
-        claims = tuple(claim(text, _cites(sources), v, unit) for text, sources, v, unit in f[10]) if f[10] else ()
+        cites = cited(f[3])
+        claims = tuple(claim(text, cited(claim_sources), v, unit) for text, claim_sources, v, unit in f[10]) if f[10] else ()
         facts.append(new(fact_type, (f[0], f[1], f[2], cites, *f[4:10], claims, *f[11:])))
     return facts
 
@@ -173,20 +179,57 @@ def _table_from_plain(t: tuple[Any, ...]) -> store.Table:
     return store.Table(*t[:4], _cites(t[4]), tuple(store.Column(*c) for c in t[5]), rows, *t[7:])
 
 
-def store_section(name: str, plain: Any) -> Any:
-    """A store section as records; ValueError (or another exception) if it has any other shape."""
-    if name == "meta":
-        path, name_, summary, names, aliases, sources, topics, tables, chunks, order, buckets = plain
-        _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
-        _expect(isinstance(chunks, list) and all(isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], int) for c in chunks))
-        _expect(order is None or (isinstance(order, bytes) and len(order) % 4 == 0))
-        _expect(type(buckets) is int and buckets >= 1)
-        return (path, name_, summary, names, aliases, sources, topics, tables, chunks, order, buckets)
-    if name.startswith("where:"):
-        _expect(isinstance(plain, dict) and all(type(v) is int for v in plain.values()))
-        return plain
-    _expect(name.startswith("facts:") and isinstance(plain, list))
-    return _facts_from_plain(plain)
+class StoreSections:
+    """Decodes a cached store's sections into records, checking each against the shape this version writes
+    and the facts against the meta section (read first): their count and topic, and that every source they
+    cite exists. Any exception means the section is not used (cache.Sections rebuilds from the store)."""
+
+    def __init__(self) -> None:
+        self._meta: tuple[Any, ...] | None = None
+
+    def __call__(self, name: str, plain: Any) -> Any:
+        if name == "meta":
+            self._meta = _meta_from_plain(plain)
+            return self._meta
+        if name.startswith("where:"):
+            _expect(isinstance(plain, dict) and all(type(v) is int for v in plain.values()))
+            return plain
+        _expect(self._meta is not None)
+        assert self._meta is not None
+        if name == "order":
+            return _order_from_plain(plain, self._meta[8])
+        _expect(name.startswith("facts:") and isinstance(plain, list))
+        sources, chunks = self._meta[5], self._meta[8]
+        topic, count = chunks[int(name.partition(":")[2])]
+        facts = _facts_from_plain(plain, sources)
+        _expect(len(facts) == count and all(f.topic == topic for f in facts))
+        return facts
+
+
+def _order_from_plain(plain: Any, chunks: list[tuple[str, int]]) -> array[int] | None:
+    """The store's order as each fact's section number (None: the sections in turn), if every section is named
+    exactly as often as it holds facts."""
+    if plain is None:
+        return None
+    from collections import Counter
+
+    _expect(isinstance(plain, bytes) and len(plain) % 4 == 0)
+    numbers = array("I")
+    numbers.frombytes(plain)
+    _expect(Counter(numbers) == {n: count for n, (_, count) in enumerate(chunks) if count})
+    return numbers
+
+
+def _meta_from_plain(plain: Any) -> tuple[Any, ...]:
+    path, name, summary, names, aliases, sources, topics, tables, chunks, buckets = plain
+    _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
+    _expect(isinstance(chunks, list) and all(isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], int) for c in chunks))
+    _expect(type(buckets) is int and buckets >= 1)
+    source_records = {s[0]: store.Source(*s) for s in sources}
+    topic_records = {t[0]: store.Topic(*t) for t in topics}
+    table_records = {t[0]: table for t in tables for table in (_table_from_plain(t),)}
+    _expect(all(topic in topic_records for topic, _ in chunks) and all(t.topic in topic_records for t in table_records.values()))
+    return (path, name, summary, names, aliases, source_records, topic_records, table_records, chunks, buckets)
 
 
 class SectionedFacts(Mapping[str, "store.Fact"]):
@@ -196,19 +239,16 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
     99 % of a large store. Iteration keeps the store's order.
     """
 
-    def __init__(self, section: Callable[[str], Any], chunks: list[tuple[str, int]], order: bytes | None, buckets: int) -> None:
+    def __init__(self, section: Callable[[str], Any], chunks: list[tuple[str, int]], buckets: int) -> None:
         self._section = section
         self._chunks = chunks
-        self._order = order
         self._buckets = buckets
         self._loaded: dict[int, list[store.Fact]] = {}
         self._where: dict[int, dict[str, int]] = {}
 
     def _chunk(self, number: int) -> list[store.Fact]:
         if number not in self._loaded:
-            facts = self._section(f"facts:{number}")
-            _expect(len(facts) == self._chunks[number][1] and all(f.topic == self._chunks[number][0] for f in facts))
-            self._loaded[number] = facts
+            self._loaded[number] = self._section(f"facts:{number}")
         return self._loaded[number]
 
     def in_topic(self, topic: str) -> list[store.Fact]:
@@ -233,18 +273,21 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
         raise KeyError(fact_id)
 
     def __contains__(self, fact_id: object) -> bool:
-        return isinstance(fact_id, str) and self._chunk_number(fact_id) is not None
+        try:
+            self[fact_id]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
 
     def __len__(self) -> int:
         return sum(count for _, count in self._chunks)
 
     def _in_order(self) -> Iterator[store.Fact]:
-        if self._order is None:
+        numbers = self._section("order")
+        if numbers is None:
             for number in range(len(self._chunks)):
                 yield from self._chunk(number)
             return
-        numbers = array("I")
-        numbers.frombytes(self._order)
         cursors = [0] * len(self._chunks)
         for number in numbers:
             yield self._chunk(number)[cursors[number]]
@@ -261,19 +304,9 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
 
 
 def sectioned_store(section: Callable[[str], Any]) -> store.Store:
-    """A Store whose facts load on demand, from a cached entry's sections."""
-    path, name, summary, names, aliases, sources, topics, tables, chunks, order, buckets = section("meta")
-    return store.Store(
-        path,
-        name,
-        summary,
-        names,
-        aliases,
-        {s[0]: store.Source(*s) for s in sources},
-        {t[0]: store.Topic(*t) for t in topics},
-        SectionedFacts(section, chunks, order, buckets),
-        {t[0]: table for t in tables for table in (_table_from_plain(t),)},
-    )
+    """A Store whose facts load on demand, from a cached entry's sections (decoded by StoreSections)."""
+    path, name, summary, names, aliases, sources, topics, tables, chunks, buckets = section("meta")
+    return store.Store(path, name, summary, names, aliases, sources, topics, SectionedFacts(section, chunks, buckets), tables)
 
 
 def _expect(condition: bool) -> None:

@@ -74,7 +74,7 @@ class Session:
         stamp = self._stamp()
         if stamp is not None and stamp in _LOADED:
             return _LOADED[stamp]
-        sections = cache.Sections(self.digest, "store", self._store_sections, cache.store_section)
+        sections = cache.Sections(self.digest, "store", self._store_sections, cache.StoreSections())
         if sections.from_cache:
             # The entry is named by content, so a copy of the same store elsewhere shares it: the path is this one.
             loaded = cache.sectioned_store(sections)._replace(path=str(self.path))

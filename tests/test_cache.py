@@ -38,7 +38,7 @@ def usable(digest: str, kind: str) -> bool:
     """The entry opens and every section in it passes its checksum and its shape check."""
     from hamhung_cli.search import check_section
 
-    return cache.read_sections(digest, kind, cache.store_section if kind == "store" else check_section) is not None
+    return cache.read_sections(digest, kind, cache.StoreSections() if kind == "store" else check_section) is not None
 
 
 def test_first_run_writes_the_cache_and_the_next_one_reads_it(store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

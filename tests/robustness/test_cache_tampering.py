@@ -11,6 +11,7 @@ import marshal
 import os
 import pickle
 import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def encoded(value: store.Store, version: int = marshal.version) -> bytes:
 
 
 def cached_store(digest: str) -> store.Store | None:
-    sections = cache.read_sections(digest, "store", cache.store_section)
+    sections = cache.read_sections(digest, "store", cache.StoreSections())
     return None if sections is None else cache.sectioned_store(sections.__getitem__)
 
 
@@ -290,3 +291,31 @@ def test_an_index_whose_numbers_point_past_its_end_is_rebuilt(store_copy: Path, 
 
     assert cache.read_sections(digest, "index", check_section) is not None, "rewritten whole"
     assert invoke(*argv).stdout == real
+
+
+def _forged_sections(store_copy: Path, damage: str) -> dict[str, Any]:
+    sections = cache.store_sections(Session(store_copy)._validated)
+    first = sections["facts:0"]
+    if damage == "unknown-source":
+        first[0] = (*first[0][:3], (("no-such-source", ""),), *first[0][4:])
+    elif damage == "other-topic":
+        first[0] = (first[0][0], "no-such-topic", *first[0][2:])
+    elif damage == "order":
+        count = sum(len(v) for k, v in sections.items() if k.startswith("facts:"))
+        sections["order"] = array("I", [0] * count).tobytes()
+    return sections
+
+
+@pytest.mark.parametrize("damage", ["unknown-source", "other-topic", "order"])
+def test_store_sections_that_contradict_their_meta_are_rebuilt(store_copy: Path, cache_dir: Path, damage: str) -> None:
+    """Shapes and checksums valid, but a fact cites a source the store lacks, sits in another topic's section, or the
+    order names one section for every fact: each would crash a command that walks the facts. They are rebuilt instead."""
+    argvs = [("sources", "--facts", str(store_copy)), ("fact", "economy.vinalon", "--facts", str(store_copy)), ("disputes", "--facts", str(store_copy))]
+    real = [invoke(*argv).stdout for argv in argvs]
+    entry = store_entry(store_copy)
+    plant(entry, cache.seal_sections({name: marshal.dumps(value) for name, value in _forged_sections(store_copy, damage).items()}))
+    for argv, expected in zip(argvs, real, strict=True):
+        session._LOADED.clear()
+        result = invoke(*argv)
+        assert (result.exit_code, result.stdout) == (0, expected) and "Traceback" not in result.stderr, result.output
+    assert_rebuilt(store_copy, entry)

@@ -195,7 +195,7 @@ def test_two_processes_rebuild_the_cache_at_once(expected: dict[str, str], tmp_p
     digest = Session(None).digest
     from hamhung_cli.search import check_section
 
-    assert cache.read_sections(digest, "store", cache.store_section) is not None, "the entries left are valid"
+    assert cache.read_sections(digest, "store", cache.StoreSections()) is not None, "the entries left are valid"
     assert cache.read_sections(digest, "index", check_section) is not None
 
 
