@@ -54,7 +54,8 @@ class Session:
                 seen, digest = marshal.loads(remembered) if remembered else (None, None)
             except Exception:  # noqa: BLE001 - a damaged stamp is no stamp
                 seen, digest = None, None
-            if seen == identity and isinstance(digest, str) and len(digest) == 64:
+            # A hex digest only: it becomes part of cache file names.
+            if seen == identity and isinstance(digest, str) and len(digest) == 64 and not digest.strip("0123456789abcdef"):
                 return digest
         digest = cache.content_digest(self._data)
         if identity is not None and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:

@@ -160,3 +160,23 @@ def test_cached_store_and_index_equal_fresh_ones(store_copy: Path, cache_home: P
     assert list(warm.store.facts) == list(built_store.facts), "in the store's order"
     assert all(warm.store.facts_in(t) == built_store.facts_in(t) for t in built_store.topics)
     assert warm.index == built_index
+
+
+def test_a_stamped_store_edited_in_place_is_seen(store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once stamped, the store is not read while its identity holds; an edit of the same size, with the old
+    modification time put back, still changes its change time, so the next run sees it."""
+    monkeypatch.setattr(session, "RACY_NS", -1)  # stamp even a store written a moment ago
+    assert "economy.vinalon" in search_first(store_copy, "vinalon")
+    assert "stamp" in kinds(cache_home)
+    reader = Session.__dict__["_data"]
+    monkeypatch.setattr(Session, "_data", property(lambda self: pytest.fail("read despite a valid stamp")))
+    session._LOADED.clear()
+    assert "economy.vinalon" in search_first(store_copy, "vinalon")
+    monkeypatch.setattr(Session, "_data", reader)
+    before = store_copy.stat()
+    text = store_copy.read_text(encoding="utf-8")
+    store_copy.write_text(text.replace("above all vinalon", "above all polymer"), encoding="utf-8")
+    os.utime(store_copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert store_copy.stat().st_size == before.st_size and store_copy.stat().st_mtime_ns == before.st_mtime_ns
+    session._LOADED.clear()
+    assert "polymer" in search_first(store_copy, "polymer")

@@ -319,3 +319,17 @@ def test_store_sections_that_contradict_their_meta_are_rebuilt(store_copy: Path,
         result = invoke(*argv)
         assert (result.exit_code, result.stdout) == (0, expected) and "Traceback" not in result.stderr, result.output
     assert_rebuilt(store_copy, entry)
+
+
+@pytest.mark.parametrize("digest", ["../" * 21 + "x", "z" * 64, 7])
+def test_a_forged_stamp_cannot_name_other_files(store_copy: Path, cache_dir: Path, digest: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp remembers the store's digest, which names cache files: anything but 64 hex digits is not used."""
+    monkeypatch.setattr(session, "RACY_NS", -1)  # stamp even a store written a moment ago
+    real = vinalon(store_copy)
+    (stamp,) = [p for p in cache_dir.iterdir() if "-stamp-" in p.name]
+    info = os.stat(store_copy)
+    identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    plant(stamp, sealed(marshal.dumps((identity, digest))))
+    assert Session(store_copy).digest == cache.content_digest(store_copy.read_bytes())
+    assert vinalon(store_copy) == real
+    assert sorted(p.parent for p in cache_dir.rglob("*.bin")) == [cache_dir] * len(list(cache_dir.rglob("*.bin")))
