@@ -128,6 +128,8 @@ class Index:
       unsigned 32-bit integer, then one byte per document: field code << 2 | fields holding the term);
     - keys:B: romanization key → the terms with that key;
     - vocab:N.D / keyvocab:N.D: the terms / keys of N characters and D digits, newline-joined (typo matching);
+    - contexts / context-docs:C: the words of each context field (a topic's or table's names, which all its
+      documents carry), kept once with the documents of that context instead of in every document's postings;
     - phrases: folded name or alias phrase → documents; docs:C: DOC_CHUNK documents as plain tuples.
     Documents are numbered in result order for equal scores (kind, then id), so ranking never needs their ids.
     """
