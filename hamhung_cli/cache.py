@@ -29,7 +29,7 @@ from . import store
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeGuard
 
 try:  # the built-in BLAKE2b: hashlib would first load OpenSSL, a few milliseconds of every start
     from _blake2 import blake2b
@@ -245,6 +245,7 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
         self._buckets = buckets
         self._loaded: dict[int, list[store.Fact]] = {}
         self._where: dict[int, dict[str, int]] = {}
+        self._by_id: dict[int, dict[str, store.Fact]] = {}  # a loaded section's facts by id, made on the first lookup
 
     def _chunk(self, number: int) -> list[store.Fact]:
         if number not in self._loaded:
@@ -267,10 +268,9 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
         number = self._chunk_number(fact_id) if isinstance(fact_id, str) else None
         if number is None or not 0 <= number < len(self._chunks):
             raise KeyError(fact_id)
-        for fact in self._chunk(number):
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(fact_id)
+        if number not in self._by_id:
+            self._by_id[number] = {fact.id: fact for fact in self._chunk(number)}
+        return self._by_id[number][fact_id]  # a KeyError when the map names the wrong section
 
     def __contains__(self, fact_id: object) -> bool:
         try:
@@ -315,6 +315,11 @@ def _expect(condition: bool) -> None:
 
 
 # --------------------------------------------------------------------------- reading and writing
+
+
+def _trusted(path: str | None) -> TypeGuard[str]:
+    """An entry that may be read: in a cache directory, both ours and safe."""
+    return path is not None and _safe(os.path.dirname(path)) and _safe(path)
 
 
 def _safe(path: str) -> bool:
@@ -381,7 +386,7 @@ class _Entry:
 
 def _open(path: str | None) -> _Entry | None:
     """A sectioned entry, if it is ours, safe, and its table of contents is intact."""
-    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
+    if not _trusted(path):
         return None
     try:
         handle = open(path, "rb")  # noqa: SIM115 - kept open while the run reads sections
@@ -452,7 +457,7 @@ def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> 
 def read_blob(digest: str, kind: str) -> bytes | None:
     """A cached entry's payload, if the entry is ours, untouched and complete."""
     path = entry_path(digest, kind)
-    if path is None or not _safe(os.path.dirname(path)) or not _safe(path):
+    if not _trusted(path):
         return None
     try:
         with open(path, "rb") as handle:

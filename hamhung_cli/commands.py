@@ -21,6 +21,8 @@ TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see
 if TYPE_CHECKING:
     from typing import Any
 
+    from .search import Index, Result
+
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
 COLORS = ("auto", "always", "never")
 ONLY = ("facts", "tables")
@@ -287,10 +289,14 @@ def search(
         out = Output(fmt, as_json, color, fields, svg)
         store = named(_measured(session.store, units), romanization)
         topic_id = require_topic(store, topic) if topic else None
+
+        def find(index: Index) -> list[Result]:
+            return run_search(index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+
         try:
-            results = run_search(session.index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+            results = find(session.index)
         except CacheDamage:  # a cached index that no version wrote: build it anew from the store
-            results = run_search(session.rebuild_index(), text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+            results = find(session.rebuild_index())
         if not results:
             raise no_results(store, session.index, text)
         out.emit(search_listing(store, results, explain, with_sources))

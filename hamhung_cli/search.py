@@ -169,11 +169,14 @@ class Index:
 
     def vocabulary_near(self, word: str, edits: int) -> list[str]:
         """The indexed terms (the subject's included) that could be within `edits` edits of a word."""
-        return [w for n, d in _near_shapes(word, edits, self.shapes) for w in self.section(f"vocab:{n}.{d}").split("\n")]
+        return self._near("vocab", self.shapes, word, edits)
 
     def keys_near(self, key: str, edits: int) -> list[str]:
         """The romanization keys that could be within `edits` edits of a key."""
-        return [k for n, d in _near_shapes(key, edits, self.key_shapes) for k in self.section(f"keyvocab:{n}.{d}").split("\n")]
+        return self._near("keyvocab", self.key_shapes, key, edits)
+
+    def _near(self, kind: str, shapes: frozenset[tuple[int, int]], word: str, edits: int) -> list[str]:
+        return [w for n, d in _near_shapes(word, edits, shapes) for w in self.section(f"{kind}:{n}.{d}").split("\n")]
 
     @property
     def phrases(self) -> dict[str, frozenset[int]]:

@@ -103,21 +103,22 @@ class Session:
     @cached_property
     def index(self) -> Index:
         from . import cache
-        from .search import Index, check_section, store_index_sections
+        from .search import Index, check_section
 
-        def build() -> dict[str, object]:
-            with CollectorPaused():
-                return store_index_sections(self.store)
+        return Index(cache.Sections(self.digest, "index", self._index_sections, check_section))
 
-        return Index(cache.Sections(self.digest, "index", build, check_section))
+    def _index_sections(self) -> dict[str, object]:
+        from .search import store_index_sections
+
+        with CollectorPaused():
+            return store_index_sections(self.store)
 
     def rebuild_index(self) -> Index:
         """The index built from the store and written to the cache again: for when a cached one proves damaged."""
         from . import cache
-        from .search import Index, store_index_sections
+        from .search import Index
 
-        with CollectorPaused():
-            sections = store_index_sections(self.store)
+        sections = self._index_sections()
         cache.write_sections(self.digest, "index", sections)
         self.__dict__["index"] = Index(sections.__getitem__)
         return self.index
