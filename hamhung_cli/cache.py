@@ -22,6 +22,7 @@ import marshal
 import os
 import stat
 import sys
+import time
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 
@@ -475,18 +476,52 @@ def write_blob(digest: str, kind: str, payload: bytes) -> None:
     _write(entry_path(digest, kind), [MAGIC, checksum(payload), payload])
 
 
+def touch(digest: str, kind: str) -> None:
+    """Mark an entry as just used, so pruning keeps it (silent when the cache is read-only)."""
+    path = entry_path(digest, kind)
+    if path is not None:
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+
+
+def prune(kind: str, keep: int) -> None:
+    """Remove all but the `keep` most recently used entries of one kind.
+
+    Replayed output gets one entry per command, store, terminal size and setting, so without a bound
+    the cache would only grow (a window resized a hundred times is a hundred entries).
+    """
+    directory = cache_dir()
+    if directory is None:
+        return
+    marker = f"-{kind}-"
+    try:
+        with os.scandir(directory) as entries:
+            found = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if marker in entry.name and entry.name.endswith(".bin")]
+    except OSError:
+        return
+    found.sort(reverse=True)
+    for _, path in found[keep:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 def _write(path: str | None, parts: list[bytes]) -> None:
     """Write a file atomically (temporary file, then rename); silent on failure: the cache is only an optimisation."""
     if path is None:
         return
     try:
-        import tempfile
-
         directory = os.path.dirname(path)
         os.makedirs(directory, mode=0o700, exist_ok=True)
         if not _safe(directory):
             return
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
+        # What tempfile.mkstemp does, without importing tempfile (shutil, random, bz2, lzma: 15 ms): a name
+        # no other run can hold (process id, clock, random bits), created exclusively, readable by us alone.
+        temporary = os.path.join(directory, f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.bin")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.writelines(parts)

@@ -176,83 +176,51 @@ def run(plan: Plan) -> int | None:
     return calls[plan.command]()
 
 
-# --------------------------------------------------------------------------- --help, replayed
+# --------------------------------------------------------------------------- output replayed (replay.py)
 
 _HELP_FLAGS = ("--help", "-h")
-# What can change what --help looks like besides the words typed: terminal, colour and shell settings.
-_HELP_ENV = ("COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "HAMHUNG_COLOR", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING")
-_HELP_ENV_PREFIXES = ("TYPER", "_TYPER", "RICH", "CLICK", "TTY_", "JUPYTER", "VSCODE", "GITHUB_ACTIONS", "CI")
-
-
-def _help_key(argv: list[str]) -> str | None:
-    """A key for `hamhung --help` / `hamhung COMMAND --help` in this terminal and environment, else None.
-
-    The help is drawn by Typer (and Rich on a terminal), which costs more to import than anything else
-    the tool does. Its output depends only on the words, the terminal and the environment, so once drawn
-    it is kept in the cache and replayed byte for byte (tests/test_fast.py checks the replay).
-    """
-    if not ((len(argv) == 1 and argv[0] in _HELP_FLAGS) or (len(argv) == 2 and argv[0] in _COMMANDS and argv[1] in _HELP_FLAGS)):
-        return None
-    if any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ):
-        return None
-    from . import __version__
-    from .cache import content_digest
-
-    stream = sys.stdout
-    try:
-        tty = stream.isatty()
-        size = tuple(os.get_terminal_size(stream.fileno())) if tty else None
-    except (OSError, ValueError, AttributeError):
-        return None  # an unusual stdout: let Typer handle it, uncached
-    here = os.path.dirname(os.path.abspath(__file__))
-    try:
-        code = [os.stat(os.path.join(here, name)).st_mtime_ns for name in ("cli.py", "fast.py", "__init__.py")]
-    except OSError:
-        return None
-    env = sorted((k, v) for k, v in os.environ.items() if k in _HELP_ENV or k.startswith(_HELP_ENV_PREFIXES))
-    parts = (argv, tty, size, getattr(stream, "encoding", None), env, __version__, code, sys.version_info[:2])
-    return content_digest(repr(parts).encode("utf-8", "surrogateescape"))
-
-
-class _Recorder:
-    """Passes writes to the real stdout and keeps a copy, so the help Typer draws can be cached."""
-
-    def __init__(self, stream: object) -> None:
-        self._stream = stream
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        written: int = self._stream.write(text)  # type: ignore[attr-defined]  # first: Click probes with bytes, which must fail
-        self.parts.append(text)
-        return written
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._stream, name)
+# Commands whose output is a page of the store: it depends on nothing but the store and the words typed.
+_PAGES = frozenset({None, "topic", "topics", "sources", "disputes", "climate", "districts", "show"})
 
 
 def _help(argv: list[str]) -> None:
-    """Replay cached help, or draw it with Typer and cache it; exits like Typer does."""
-    from . import cache
+    """Replay `hamhung [COMMAND] --help`, or draw it with Typer and keep it; exits like Typer does."""
+    from . import replay
 
-    key = _help_key(argv)
-    if key is not None:
-        cached = cache.read_blob(key, "help")
-        if cached is not None:
-            sys.stdout.write(cached.decode("utf-8", "surrogateescape"))
-            sys.stdout.flush()
-            sys.exit(0)
+    forms = (len(argv) == 1 and argv[0] in _HELP_FLAGS) or (len(argv) == 2 and argv[0] in _COMMANDS and argv[1] in _HELP_FLAGS)
+    completing = any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ)
+    entry = replay.key(argv, "help") if forms and not completing else None
+    if entry is not None and replay.replay(entry, "help"):
+        sys.exit(0)
     from .cli import main as full_main
 
-    recorder = _Recorder(sys.stdout)
-    sys.stdout = recorder  # type: ignore[assignment]
-    try:
+    if entry is None:
         full_main()
-    except SystemExit as done:
-        if key is not None and not done.code and recorder.parts:
-            cache.write_blob(key, "help", "".join(recorder.parts).encode("utf-8", "surrogateescape"))
-        raise
-    finally:
-        sys.stdout = recorder._stream  # type: ignore[assignment]
+    else:
+        replay.recorded(entry, "help", full_main)
+
+
+def _page(argv: list[str], plan: Plan) -> int | None:
+    """Replay a page of the store drawn before with the same words, store content and terminal, or draw and keep it."""
+    from . import replay
+    from .errors import HamhungError
+    from .session import Session
+
+    session = Session(str(plan.options["facts"]) if plan.options.get("facts") else None)
+    # Only a regular file last changed some seconds ago: one changed just now may change again unseen
+    # (session.RACY_NS), and a pipe (`--facts /dev/stdin`) can be read only once, by the command.
+    if not session.settled:
+        return run(plan)
+    try:
+        digest = session.digest
+    except HamhungError:
+        return run(plan)  # an unreadable store: the command says so
+    entry = replay.key(argv, "page", digest) if session.settled else None
+    if entry is None:
+        return run(plan)
+    if replay.replay(entry, "page"):
+        return commands.EXIT_OK
+    return replay.recorded(entry, "page", lambda: run(plan), session.unchanged)
 
 
 def main() -> None:
@@ -268,7 +236,7 @@ def main() -> None:
             _help(argv)
             return
         plan = parse(argv)
-        code = run(plan) if plan is not None else None
+        code = None if plan is None else _page(argv, plan) if plan.command in _PAGES else run(plan)
         if code is None:
             from .cli import main as full_main
 
@@ -276,4 +244,6 @@ def main() -> None:
             return
     except KeyboardInterrupt:
         code = 130
+    except OSError as error:  # replayed output into a closed pipe (`| head -1`)
+        code = commands.write_failed(error)
     sys.exit(code)

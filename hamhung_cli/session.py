@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from functools import cached_property
 
 from .store import CollectorPaused, Store, decode_text, parse, read_bytes, resolve_store_path, validate
@@ -38,15 +39,10 @@ class Session:
         set back by anyone, so even an edit that restores the old modification time is seen.
         """
         import marshal
-        import time
 
         from . import cache
 
-        try:
-            info = os.stat(self.path)
-            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        except OSError:
-            identity = None
+        identity = self._identity = _identity(self.path)
         key = cache.content_digest(os.path.realpath(self.path).encode("utf-8", "surrogateescape"))
         if identity is not None:
             remembered = cache.read_blob(key, "stamp")
@@ -58,9 +54,21 @@ class Session:
             if seen == identity and isinstance(digest, str) and len(digest) == 64 and not digest.strip("0123456789abcdef"):
                 return digest
         digest = cache.content_digest(self._data)
-        if identity is not None and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
+        if self.settled:
             cache.write_blob(key, "stamp", marshal.dumps((identity, digest)))
         return digest
+
+    @property
+    def settled(self) -> bool:
+        """Whether the store was last changed long enough ago that its size and times identify its content."""
+        import time
+
+        identity = self.__dict__.get("_identity") or _identity(self.path)
+        return identity is not None and time.time_ns() - max(identity[3], identity[4]) > RACY_NS
+
+    def unchanged(self) -> bool:
+        """Whether the store's file is still the one whose digest was taken (nothing wrote to it meanwhile)."""
+        return "digest" in self.__dict__ and self._identity is not None and _identity(self.path) == self._identity
 
     @cached_property
     def _validated(self) -> Store:
@@ -122,3 +130,15 @@ class Session:
         cache.write_sections(self.digest, "index", sections)
         self.__dict__["index"] = Index(sections.__getitem__)
         return self.index
+
+
+def _identity(path: str) -> tuple[int, int, int, int, int] | None:
+    """Device, inode, size, modification and change times: what tells one version of a regular file from another.
+    None for anything else: a pipe or a device (`--facts /dev/stdin`) gives different content under the same identity."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
