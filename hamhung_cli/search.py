@@ -94,7 +94,7 @@ class Result(Record):
 
 
 DOC_CHUNK = 256  # documents per section: a search loads only the chunks of the results it shows
-BUCKET_TERMS = 2048  # about this many terms per postings (and keys) section
+BUCKET_TERMS = 512  # about this many terms per postings (keys, phrases) section: a one-word search reads about 20 KB of each
 MAX_DIGITS_GROUP = 4  # vocabulary groups by digit count: 0, 1, 2, 3, and 4 or more
 CONTEXT_FIELDS = ("topic", "table")  # fields that repeat one text on many documents
 NO_CONTEXT = 0xFFFFFFFF
@@ -130,7 +130,8 @@ class Index:
     - vocab:N.D / keyvocab:N.D: the terms / keys of N characters and D digits, newline-joined (typo matching);
     - contexts / context-docs:C: the words of each context field (a topic's or table's names, which all its
       documents carry), kept once with the documents of that context instead of in every document's postings;
-    - phrases: folded name or alias phrase → documents; docs:C: DOC_CHUNK documents as plain tuples.
+    - phrases:B: folded name or alias phrase → its documents' numbers (packed as in postings), in hash buckets; phrasevocab:N: the phrases of N
+      characters, newline-joined (a one-word query near a name); docs:C: DOC_CHUNK documents as plain tuples.
     Documents are numbered in result order for equal scores (kind, then id), so ranking never needs their ids.
     """
 
@@ -145,6 +146,8 @@ class Index:
         self.topics: tuple[str, ...] = core["topics"]
         self.shapes: frozenset[tuple[int, int]] = core["shapes"]
         self.key_shapes: frozenset[tuple[int, int]] = core["key_shapes"]
+        self.phrase_buckets: int = core["phrase_buckets"]
+        self.phrase_lengths: frozenset[int] = core["phrase_lengths"]
         self._doc_terms = array(_DOC_NUMBER)
         self._doc_terms.frombytes(core["doc_terms"])
         self._doc_topics = array(_DOC_NUMBER)
@@ -178,10 +181,21 @@ class Index:
     def _near(self, kind: str, shapes: frozenset[tuple[int, int]], word: str, edits: int) -> list[str]:
         return [w for n, d in _near_shapes(word, edits, shapes) for w in self.section(f"{kind}:{n}.{d}").split("\n")]
 
-    @property
-    def phrases(self) -> dict[str, frozenset[int]]:
-        found: dict[str, frozenset[int]] = self.section("phrases")
-        return found
+    def named(self, phrase: str) -> frozenset[int]:
+        """The documents one of whose names (or aliases, titles, labels) folds to this phrase."""
+        packed = self.section(f"phrases:{bucket_of(phrase, self.phrase_buckets)}").get(phrase)
+        if packed is None:
+            return frozenset()
+        numbers = array(_DOC_NUMBER)
+        numbers.frombytes(packed)
+        if max(numbers, default=0) >= self.count:
+            raise CacheDamage(f"the documents named {phrase!r} are not in the index")
+        return frozenset(numbers)
+
+    def phrases_near(self, phrase: str, edits: int) -> list[str]:
+        """The names that could be within `edits` edits of a phrase (those of a length within `edits` of its own)."""
+        lengths = sorted(n for n in self.phrase_lengths if abs(n - len(phrase)) <= edits)
+        return [name for n in lengths for name in self.section(f"phrasevocab:{n}").split("\n")]
 
     def document(self, number: int) -> Document:
         chunk, offset = divmod(number, DOC_CHUNK)
@@ -236,7 +250,8 @@ class Index:
                         yield number, weight, name, held
 
     def section_names(self) -> list[str]:
-        names = ["core", "phrases", "contexts", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
+        names = ["core", "contexts", *(f"vocab:{n}.{d}" for n, d in sorted(self.shapes)), *(f"keyvocab:{n}.{d}" for n, d in sorted(self.key_shapes))]
+        names += [f"phrases:{b}" for b in range(self.phrase_buckets)] + [f"phrasevocab:{n}" for n in sorted(self.phrase_lengths)]
         names += [f"context-docs:{n}" for n in range(len(self.section("contexts")["fields"]))]
         names += [f"{kind}:{b}" for kind in ("postings", "keys") for b in range(self.buckets)]
         return names + [f"docs:{n}" for n in range(-(-self.count // DOC_CHUNK))]
@@ -254,6 +269,7 @@ class Index:
 _SECTION_TYPES = {
     "core": dict,
     "phrases": dict,
+    "phrasevocab": str,
     "contexts": dict,
     "context-docs": bytes,
     "vocab": str,
@@ -270,9 +286,22 @@ def check_section(name: str, value: Any) -> Any:
     if not isinstance(value, _SECTION_TYPES.get(kind, ())):
         raise ValueError(f"index section {name}: unexpected type")
     if kind == "core":
-        expected = {"count", "buckets", "subject", "field_table", "topics", "shapes", "key_shapes", "doc_terms", "doc_topics"}
+        expected = {
+            "count",
+            "buckets",
+            "subject",
+            "field_table",
+            "topics",
+            "shapes",
+            "key_shapes",
+            "phrase_buckets",
+            "phrase_lengths",
+            "doc_terms",
+            "doc_topics",
+        }
         ok = set(value) == expected and all(isinstance(value[k], bytes) and len(value[k]) == 4 * value["count"] for k in ("doc_terms", "doc_topics"))
-        ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int) and isinstance(value["buckets"], int) and value["buckets"] >= 1
+        ok = ok and isinstance(value["subject"], frozenset) and isinstance(value["count"], int)
+        ok = ok and all(isinstance(value[k], int) and value[k] >= 1 for k in ("buckets", "phrase_buckets"))
         ok = ok and max(array(_DOC_NUMBER, value["doc_topics"]) if ok else (), default=0) < max(len(value["topics"]), 1)
         ok = ok and all(isinstance(f, tuple) and len(f) == 2 for f in value["field_table"])
     elif kind == "postings":
@@ -286,7 +315,7 @@ def check_section(name: str, value: Any) -> Any:
     elif kind == "context-docs":
         ok = len(value) % 4 == 0
     elif kind == "phrases":
-        ok = all(type(v) is frozenset for v in value.values())
+        ok = set(map(type, value)) <= {str} and set(map(type, value.values())) <= {bytes} and all(len(v) % 4 == 0 for v in value.values())
     elif kind == "docs":
         ok = all(type(d) is tuple and len(d) == 4 and all(type(x) is str for x in d) for d in value)
     else:
@@ -463,6 +492,7 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
     for word in terms:
         keys[romanization_key(word)].add(word)
     buckets = max(1, len(keys) // BUCKET_TERMS)
+    phrase_buckets = max(1, len(phrases) // BUCKET_TERMS)
     topics = tuple(dict.fromkeys(d.topic for d in docs))
     topic_codes = {t: n for n, t in enumerate(topics)}
     sections: dict[str, Any] = {
@@ -474,10 +504,11 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
             "topics": topics,
             "shapes": frozenset(map(_shape, terms)),
             "key_shapes": frozenset(map(_shape, keys)),
+            "phrase_buckets": phrase_buckets,
+            "phrase_lengths": frozenset(map(len, phrases)),
             "doc_terms": doc_terms.tobytes(),
             "doc_topics": array(_DOC_NUMBER, (topic_codes[d.topic] for d in docs)).tobytes(),
         },
-        "phrases": {k: frozenset(v) for k, v in phrases.items()},
         "contexts": {
             "fields": tuple(field_codes[c[:2]] for c in contexts),
             "words": {w: tuple(c) for w, c in in_contexts.items()},
@@ -501,6 +532,14 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
     for kind, groups in by_shape.items():
         for (n, d), words in groups.items():
             sections[f"{kind}:{n}.{d}"] = "\n".join(words)
+    for b in range(phrase_buckets):
+        sections[f"phrases:{b}"] = {}
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for phrase, holders in phrases.items():
+        sections[f"phrases:{bucket_of(phrase, phrase_buckets)}"][phrase] = array(_DOC_NUMBER, sorted(holders)).tobytes()
+        by_length[len(phrase)].append(phrase)
+    for n, names in by_length.items():
+        sections[f"phrasevocab:{n}"] = "\n".join(names)
     for start in range(0, len(docs), DOC_CHUNK):
         sections[f"docs:{start // DOC_CHUNK}"] = [(d.id, d.kind, d.topic, d.text) for d in docs[start : start + DOC_CHUNK]]
     return sections
@@ -639,7 +678,7 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
                 matches[position] = (similarity, W_CONTEXT, indexed, SUBJECT_FIELD, how)
     total = sum(weights)
     phrase = folded_phrase(query)
-    exact_docs = index.phrases.get(phrase, frozenset())
+    exact_docs = index.named(phrase)
     near_docs = _near_name(index, phrase) if not exact_docs else frozenset()
     scored = []
     for number, matches in per_doc.items():
@@ -675,8 +714,8 @@ def _near_name(index: Index, phrase: str) -> frozenset[int]:
         return frozenset()
     from .fuzzy import within
 
-    found = within(phrase, list(index.phrases), edits)
-    return frozenset(number for name, _ in found if name[:1] == phrase[:1] for number in index.phrases[name])
+    found = within(phrase, index.phrases_near(phrase, edits), edits)
+    return frozenset(number for name, _ in found if name[:1] == phrase[:1] for number in index.named(name))
 
 
 _KIND_ORDER = {"fact": 0, "row": 1, "table": 2, "cell": 3}

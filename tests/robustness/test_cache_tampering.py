@@ -265,7 +265,7 @@ def test_the_installed_script_survives_every_tampered_entry_at_once(store_copy: 
     assert all(_code_that_creates(marker) not in e.read_bytes() for e in cache_entries(directory))
 
 
-@pytest.mark.parametrize("where", ["postings", "documents"])
+@pytest.mark.parametrize("where", ["postings", "documents", "phrases"])
 def test_an_index_whose_numbers_point_past_its_end_is_rebuilt(store_copy: Path, cache_dir: Path, where: str) -> None:
     """Checksums and shapes all valid, but the content does not fit: a search notices, rebuilds the index and answers."""
     from array import array
@@ -283,13 +283,17 @@ def test_an_index_whose_numbers_point_past_its_end_is_rebuilt(store_copy: Path, 
             value["vinalon"] = array("I", [10**7] * count).tobytes() + value["vinalon"][4 * count :]
         if where == "documents" and name.startswith("docs:"):
             sections[name] = value[:1]
+        if where == "phrases" and name.startswith("phrases:"):
+            sections[name] = {phrase: array("I", [10**7]).tobytes() for phrase in value}
     plant(Path(path), cache.seal_sections({name: marshal.dumps(value) for name, value in sections.items()}))
     session._LOADED.clear()
     result = invoke(*argv)
     assert (result.exit_code, result.stdout) == (0, real) and "Traceback" not in result.stderr, result.output
     from hamhung_cli.search import check_section
 
-    assert cache.read_sections(digest, "index", check_section) is not None, "rewritten whole"
+    rewritten = cache.read_sections(digest, "index", check_section)
+    assert rewritten is not None, "rewritten whole"
+    assert not any(array("I", [10**7]).tobytes() in marshal.dumps(value) for value in rewritten.values()), "the forged numbers are gone"
     assert invoke(*argv).stdout == real
 
 
