@@ -43,7 +43,7 @@ ENVIRONMENT = (
     Entry("HAMHUNG_COLOR", "auto, always or never, as with --color."),
     Entry("HAMHUNG_ROMANIZATION", "mr, plain, rr or hangul, as with --romanization."),
     Entry("HAMHUNG_UNITS", "metric or imperial, as with --units."),
-    Entry("HAMHUNG_CACHE_DIR", "Where the parsed store and search index are cached; set it empty to switch the cache off."),
+    Entry("HAMHUNG_CACHE_DIR", "Where the parsed store, the search index and replayed pages are cached; set it empty to switch the cache off."),
     Entry("XDG_CACHE_HOME", "The cache goes to $XDG_CACHE_HOME/hamhung when HAMHUNG_CACHE_DIR is unset (else ~/.cache/hamhung)."),
     Entry("NO_COLOR", "Any value turns colour off in auto mode."),
     Entry("TERM", "dumb turns colour off in auto mode."),
