@@ -9,6 +9,7 @@ fact containing "[bold]" or an escape sequence prints literally.
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from .views import Listing, ViewColumn
 
@@ -140,6 +141,9 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         safe_box=True,
     )
     console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    # Never crop: a line too long for the terminal wraps there, untidy but whole. Rich crops at the edge by
+    # default, which once cut most of each search answer at 80 columns without a sign (see column_widths).
+    console.print = partial(console.print, crop=False)  # type: ignore[method-assign]
     return console
 
 
@@ -173,6 +177,10 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         return
     console = make_console(out, color, width)
     shown = listing.transposed or listing
+    widths = column_widths(shown, console.width)
+    if widths is None:
+        write_cards(as_cards(listing), out, color, width)
+        return
     ascii_only = not _encodes(out, "─│")
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
@@ -182,16 +190,8 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         expand=False,
         pad_edge=False,
     )
-    for column in shown.columns:
-        # Headers may wrap ("Mean daily maximum °C" over two lines), values never do.
-        widest = max((len(_number_text(r.get(column.key)) if column.numeric else cell(r.get(column.key))) for r in shown.rows), default=1)
-        table.add_column(
-            Text(inert(column.title)),
-            justify="right" if column.numeric else "left",
-            overflow="fold",
-            ratio=3 if column.wide else None,
-            min_width=12 if column.wide else (widest if column.numeric or column.key in ("id", "month") else None),
-        )
+    for column, column_width in zip(shown.columns, widths, strict=True):
+        table.add_column(Text(inert(column.title)), justify="right" if column.numeric else "left", overflow="fold", width=column_width)
     for row in shown.rows:
         cells = []
         for column in shown.columns:
@@ -212,6 +212,79 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         console.print(Text(inert(note), style="dim"))
 
 
+# The narrowest a text column may be for a table to stay readable (a wide one, such as a fact's text, 12);
+# a terminal too narrow for that gets one card per record instead.
+MIN_TEXT_WIDTH = 8
+MIN_WIDE_WIDTH = 12
+
+
+def column_widths(shown: Listing, width: int) -> list[int] | None:
+    """Each column's width for a table `width` characters wide, or None when no readable table fits.
+
+    Rich's own layout can end wider than the console when columns have minimum widths, and then
+    every line is cut at the edge (search answers at 80 columns lost most of their words). So the
+    widths are worked out here and given to Rich as fixed: every column as wide as its widest cell and
+    header when that fits; otherwise the widest columns give way first, down to what each needs.
+    Numbers, ids and months need their widest value (ids give way first, then numbers, when even that
+    does not fit); text needs its longest word, at most MIN_TEXT_WIDTH (then it wraps and folds).
+    """
+    from rich.cells import cell_len  # terminal cells, not characters: a Hangul syllable takes two
+
+    columns = shown.columns
+    available = width - (3 * len(columns) - 1)  # a space each side of a cell, one rule between cells
+    cells = [[_number_text(r.get(c.key)) if c.numeric else cell(r.get(c.key)) for r in shown.rows] for c in columns]
+    titles = [inert(c.title) for c in columns]
+    widest = [max(map(cell_len, values), default=1) for values in cells]
+    words = [max((cell_len(w) for text in (title, *values) for w in text.split()), default=1) for title, values in zip(titles, cells, strict=True)]
+    # Values on one line first; headers are cheaper to wrap ("Mean daily maximum °C" over three lines).
+    want = [max(v, w) for v, w in zip(widest, words, strict=True)]
+    flexible = [MIN_WIDE_WIDTH if c.wide else min(MIN_TEXT_WIDTH, n) for c, n in zip(columns, words, strict=True)]
+    pins = [c.numeric or c.key in ("id", "month") for c in columns]
+    numbers = [c.numeric for c in columns]
+    for pinned in (pins, numbers, [False] * len(columns)):
+        need = [min(w, max(v, flexible[i])) if pin else min(w, flexible[i]) for i, (w, v, pin) in enumerate(zip(want, widest, pinned, strict=True))]
+        if sum(need) <= available:
+            widths = _level(want, need, available)
+            headers = [max(w, cell_len(title)) for w, title in zip(widths, titles, strict=True)]
+            return _level(headers, widths, available)  # room to spare: headers on fewer lines
+    return None
+
+
+def _level(want: list[int], need: list[int], available: int) -> list[int]:
+    """Widths between need and want that add up to at most `available`, taking space from the widest first."""
+    if sum(want) <= available:
+        return want
+
+    def total(level: int) -> int:
+        return sum(max(n, min(w, level)) for w, n in zip(want, need, strict=True))
+
+    low, high = 0, max(want)
+    while low < high:  # the highest level whose total fits
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if total(middle) <= available else (low, middle - 1)
+    widths = [max(n, min(w, low)) for w, n in zip(want, need, strict=True)]
+    spare = available - sum(widths)
+    for i, w in enumerate(want):  # what is left, a character each, to the columns still short of their want
+        if spare and widths[i] < w:
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
+def as_cards(listing: Listing) -> Listing:
+    """The listing drawn one record per block, for a terminal too narrow for its table. Each block is headed by
+    the first column that tells the records apart (the measure, not the table every row of a climate table shares)."""
+    from .views import Listing
+
+    distinct = [c for c in listing.columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
+    heading = (distinct or listing.columns)[0]
+    cards = Listing(listing.name, listing.title, listing.columns, listing.rows, listing.notes)
+    cards.cards = listing.rows
+    cards.card_heading = heading.key
+    cards.card_fields = [c for c in listing.columns if c is not heading]
+    return cards
+
+
 def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
     """One block per record: the id as a heading, then labelled fields; lists become indented lines."""
     from rich.table import Table
@@ -223,9 +296,9 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     for number, card in enumerate(listing.cards or []):
         if number:
             console.print()
-        console.print(Text(inert(str(card.get("id", ""))), style="bold green" if color else ""))
+        console.print(Text(cell(card.get(listing.card_heading)), style="bold green" if color else ""))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
-        grid.add_column(style="bold" if color else "", no_wrap=True)
+        grid.add_column(style="bold" if color else "", overflow="fold", max_width=max(MIN_TEXT_WIDTH, console.width // 3))
         grid.add_column(overflow="fold")
         for column in listing.card_fields or listing.columns:
             value = card.get(column.key)

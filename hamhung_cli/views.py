@@ -55,6 +55,7 @@ class Listing:
         # On a terminal, draw these as cards (one block per record) instead of a table.
         self.cards: list[dict[str, Any]] | None = None
         self.card_fields: list[ViewColumn] | None = None
+        self.card_heading = "id"  # the field each card is headed with
         # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
         self.source_notes: list[str] = []
 

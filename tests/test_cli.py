@@ -298,3 +298,30 @@ def test_districts_show_every_romanization(runner: CliRunner, bundled: Path) -> 
     assert len(rows) == 7 and "rr" in header and "hangul" in header
     hungnam = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == "hungnam")
     assert (hungnam["rr"], hungnam["hangul"]) == ("Heungnam-guyeok", "흥남구역")
+
+
+@pytest.mark.parametrize("width", [52, 64, 80, 100, 133])
+def test_a_wrapped_table_loses_no_character(width: int, runner: CliRunner, bundled: Path) -> None:
+    """Rich honours a column's minimum width past the console's width and crops every line at the edge: search
+    answers at 80 columns once lost most of their words. The answers read down the column must be the answers."""
+    argv = ["search", "vinalon", "--facts", str(bundled)]
+    table = runner.invoke(app, [*argv, "-f", "table"], env={"COLUMNS": str(width)}).stdout.splitlines()
+    assert all(len(line) <= width for line in table)
+    header = next(n for n, line in enumerate(table) if line.rstrip().endswith("Answer"))
+    start = table[header].index("Answer")
+    shown = "".join(line[start:] for line in table[header + 2 :])
+    plain = runner.invoke(app, [*argv, "--format", "plain"]).stdout  # score, topic, id, answer: the answer as the table shows it
+    expected = "".join(line.split("\t")[3] for line in plain.splitlines())
+    assert "".join(shown.split()) == "".join(expected.split())
+
+
+@pytest.mark.parametrize("width", [10, 24, 40, 60, 80, 100])
+@pytest.mark.parametrize(
+    "words", [["climate"], ["districts"], ["history"], ["people"], ["topics"], ["sources"], ["disputes"], ["search", "rainfall"]], ids=" ".join
+)
+def test_a_terminal_page_fits_any_width_without_cropping(words: list[str], width: int, runner: CliRunner, bundled: Path) -> None:
+    """Nothing is cropped (make_console), so every line within the width means every cell was laid out to fit:
+    as a table where one fits with readable columns, else one card per record."""
+    result = runner.invoke(app, [*words, "--facts", str(bundled), "--format", "table"], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
