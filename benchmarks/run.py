@@ -14,15 +14,21 @@ What it does:
    `<venv>/bin/python -c pass` in the same loop (the order inside a pair alternates), after
    --warmup unmeasured pairs (default 1). It reports min / median / max wall time in ms for
    both, the ratio of the medians, and the peak RSS in MiB, measured in a separate run
-   through a small launcher that forks the command and reports its ru_maxrss (a child
-   forked from this script would inherit the script's own high-water mark). Piped runs send stdout to a pipe that is read and
+   through a small launcher that forks the command and reports its ru_maxrss, with the output
+   going where the timed runs send it (a child forked from this script would inherit the
+   script's own high-water mark). Piped runs send stdout to a pipe that is read and
    discarded; terminal runs give the child the slave end of a pseudo-terminal
    (pty.openpty(), 100 columns, TERM=xterm-256color, COLUMNS=100) as stdout and stderr and
-   drain the master end until the child exits. Stdin is /dev/null in both cases.
+   drain the master end until the child exits. Stdin is /dev/null in both cases. Rows marked
+   "drawn" delete the cache's replayed pages before every run, so the page is drawn anew; the
+   bundled store is first left to settle (3.5 s after it was installed), as it is for every
+   user but its installer (a store changed in the last 3 s is hashed on every run and its
+   pages are not kept).
 3. Unless --large 0: writes a synthetic, valid fact store with --large facts (default
    100000; the header blocks are copied from the repository's facts.toml), times the first,
    cold `hamhung topics --facts PATH` and then pairs `hamhung TOPIC --facts PATH` and
-   `hamhung search WORD --facts PATH` with the baseline --large-runs times (default 5).
+   `hamhung search WORD --facts PATH` with the baseline --large-runs times (default 5), and
+   `hamhung TOPIC` once more drawn anew (its replayed page removed before each run).
    WORD occurs in exactly 100 facts.
 
 Every run gets its own XDG_CACHE_HOME under the temporary directory (one per store, kept
@@ -219,10 +225,11 @@ PEAK_LAUNCHER = (
 )
 
 
-def peak_mib(python: Path, argv: Sequence[str], env: dict[str, str], cwd: Path) -> float:
-    """The command's peak resident set in MiB, measured in a run of its own through PEAK_LAUNCHER."""
+def peak_mib(python: Path, argv: Sequence[str], env: dict[str, str], cwd: Path, runner: Any = None) -> float:
+    """The command's peak resident set in MiB, measured in a run of its own through PEAK_LAUNCHER, with its
+    output where the timed runs send it (a pipe, or a pseudo-terminal: a terminal run also loads Rich)."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
-        sample = run_piped([str(python), "-c", PEAK_LAUNCHER, report.name, *argv], env, cwd)
+        sample = (runner or run_piped)([str(python), "-c", PEAK_LAUNCHER, report.name, *argv], env, cwd)
         if sample.returncode != 0:
             raise BenchError(f"{' '.join(argv)} exited {sample.returncode} when measuring its memory")
         return int(report.read().strip()) / 1024.0
@@ -310,8 +317,8 @@ def _check(sample: Sample, argv: Sequence[str], expect: bytes | None) -> None:
 def measure(row: Row, runner: Any, env: dict[str, str], cwd: Path, baseline: list[str], runs: int, warmup: int, expect: bytes | None = None) -> Row:
     timed = _timed(row, runner, env, cwd, baseline, runs, warmup, expect)
     python = Path(baseline[0])
-    timed.cmd_rss = [peak_mib(python, row.argv, env, cwd)]
-    timed.base_rss = [peak_mib(python, baseline, env, cwd)]
+    timed.cmd_rss = [peak_mib(python, row.argv, env, cwd, runner)]
+    timed.base_rss = [peak_mib(python, baseline, env, cwd, runner)]
     return timed
 
 
