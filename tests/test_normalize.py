@@ -77,3 +77,12 @@ def test_folding_any_text_is_the_three_tables_applied_in_turn(text: str) -> None
     if not step.isascii():
         step = step.translate(normalize._ACCENTS)
     assert normalize.fold_any(text) == normalize._DIGIT_GROUPS.sub("", step)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80) | st.from_regex(r"[A-Za-z .,'’-]{0,60}", fullmatch=True))
+def test_the_fast_path_for_ascii_words_finds_what_the_pattern_finds(text: str) -> None:
+    """tokens() splits digit-free ASCII with bytes.translate instead of the regular expression: the same words."""
+    from hamhung_cli.normalize import _TOKEN
+
+    assert tokens(text) == _TOKEN.findall(fold(text))
