@@ -177,7 +177,8 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         return
     console = make_console(out, color, width)
     shown = listing.transposed or listing
-    widths = column_widths(shown, console.width)
+    texts = cell_texts(shown)
+    widths = column_widths(shown, texts, console.width)
     if widths is None:
         write_cards(as_cards(listing), out, color, width)
         return
@@ -192,11 +193,11 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
     )
     for column, column_width in zip(shown.columns, widths, strict=True):
         table.add_column(Text(inert(column.title)), justify="right" if column.numeric else "left", overflow="fold", width=column_width)
-    for row in shown.rows:
+    for number, row in enumerate(shown.rows):
         cells = []
-        for column in shown.columns:
+        for column, column_texts in zip(shown.columns, texts, strict=True):
             value = row.get(column.key)
-            text = Text(_number_text(value) if column.numeric else cell(value))
+            text = Text(column_texts[number])
             if column.key == "disputed" and value:
                 text.stylize("bold yellow")
             elif column.key == "text" and isinstance(value, str) and value.endswith("[disputed]"):
@@ -218,7 +219,12 @@ MIN_TEXT_WIDTH = 8
 MIN_WIDE_WIDTH = 12
 
 
-def column_widths(shown: Listing, width: int) -> list[int] | None:
+def cell_texts(shown: Listing) -> list[list[str]]:
+    """Each column's cells as the table shows them (numbers to one decimal where they have one)."""
+    return [[_number_text(r.get(c.key)) if c.numeric else cell(r.get(c.key)) for r in shown.rows] for c in shown.columns]
+
+
+def column_widths(shown: Listing, cells: list[list[str]], width: int) -> list[int] | None:
     """Each column's width for a table `width` characters wide, or None when no readable table fits.
 
     Rich's own layout can end wider than the console when columns have minimum widths, and then
@@ -232,7 +238,6 @@ def column_widths(shown: Listing, width: int) -> list[int] | None:
 
     columns = shown.columns
     available = width - (3 * len(columns) - 1)  # a space each side of a cell, one rule between cells
-    cells = [[_number_text(r.get(c.key)) if c.numeric else cell(r.get(c.key)) for r in shown.rows] for c in columns]
     titles = [inert(c.title) for c in columns]
     widest = [max(map(cell_len, values), default=1) for values in cells]
     words = [max((cell_len(w) for text in (title, *values) for w in text.split()), default=1) for title, values in zip(titles, cells, strict=True)]
