@@ -49,6 +49,11 @@ SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store,
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 
 
+# Entries kept of each kind, the most recently used: each change to a store leaves a new store and index entry
+# (tens of megabytes for a large store), and each terminal size a new page, so the cache would only grow.
+KEEP_ENTRIES = {"store": 8, "index": 8, "stamp": 256, "page": 200, "help": 200}
+
+
 def cache_dir() -> str | None:
     """$HAMHUNG_CACHE_DIR, else $XDG_CACHE_HOME/hamhung, else ~/.cache/hamhung; None when there is no home."""
     explicit = os.environ.get("HAMHUNG_CACHE_DIR")
@@ -354,6 +359,8 @@ class Sections:
         self._digest, self._kind, self._build, self._decode = digest, kind, build, decode
         self._entry = _open(entry_path(digest, kind))
         self._built: dict[str, Any] | None = None
+        if self._entry is not None:
+            touch(digest, kind)
 
     @property
     def from_cache(self) -> bool:
@@ -446,6 +453,7 @@ def write_sections(digest: str, kind: str, sections: dict[str, Any]) -> None:
     blobs = encode_sections(sections)
     if blobs is not None:
         _write(entry_path(digest, kind), _sealed(blobs))
+        prune(kind)
 
 
 def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> dict[str, Any] | None:
@@ -481,6 +489,7 @@ def read_blob(digest: str, kind: str) -> bytes | None:
 def write_blob(digest: str, kind: str, payload: bytes) -> None:
     """Write a single-payload entry (magic, checksum, payload) atomically; silent on failure."""
     _write(entry_path(digest, kind), [MAGIC, checksum(payload), payload])
+    prune(kind)
 
 
 def touch(digest: str, kind: str) -> None:
@@ -493,14 +502,12 @@ def touch(digest: str, kind: str) -> None:
             pass
 
 
-def prune(kind: str, keep: int) -> None:
-    """Remove all but the `keep` most recently used entries of one kind.
-
-    Replayed output gets one entry per command, store, terminal size and setting, so without a bound
-    the cache would only grow (a window resized a hundred times is a hundred entries).
-    """
+def prune(kind: str) -> None:
+    """Remove all but the KEEP_ENTRIES[kind] most recently used entries of one kind (entries of older
+    cache formats included): written and used entries have their modification time set to now."""
     directory = cache_dir()
-    if directory is None:
+    keep = KEEP_ENTRIES.get(kind)
+    if directory is None or keep is None:
         return
     marker = f"-{kind}-"
     try:

@@ -31,8 +31,7 @@ _ENV_NAMES = frozenset(
 _ENV_PREFIXES = ("HAMHUNG", "PYTHON", "TYPER", "_TYPER", "RICH", "CLICK", "TTY_", "JUPYTER", "VSCODE", "GITHUB_ACTIONS", "CI")
 # Libraries whose code draws output: an upgrade must not replay what the old version drew.
 _LIBRARIES = ("rich", "typer", "click")
-# Entries kept per kind, and the largest output kept (a page of a very large store is drawn again instead).
-KEEP = 200
+# The largest output kept (a page of a very large store is drawn again instead); how many are kept: cache.KEEP_ENTRIES.
 MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -149,5 +148,4 @@ def recorded(entry: str, kind: str, run: Callable[[], int | None], keep: Callabl
             payload = "".join(out.parts).encode("utf-8", "surrogateescape")
             if len(payload) <= MAX_BYTES:
                 cache.write_blob(entry, kind, payload)
-                cache.prune(kind, KEEP)
     return code

@@ -180,3 +180,27 @@ def test_a_stamped_store_edited_in_place_is_seen(store_copy: Path, cache_home: P
     assert store_copy.stat().st_size == before.st_size and store_copy.stat().st_mtime_ns == before.st_mtime_ns
     session._LOADED.clear()
     assert "polymer" in search_first(store_copy, "polymer")
+
+
+def test_only_the_most_recently_used_entries_are_kept(store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each version of a store leaves its own store and index entries; the oldest go, the ones in use stay."""
+    monkeypatch.setitem(cache.KEEP_ENTRIES, "store", 2)
+    monkeypatch.setitem(cache.KEEP_ENTRIES, "index", 2)
+    text = store_copy.read_text(encoding="utf-8")
+    versions = []
+    for n in range(4):
+        path = store_copy.with_name(f"v{n}.toml")
+        path.write_text(text.replace("above all vinalon", f"above all vinalon, version {n}"), encoding="utf-8")
+        versions.append(path)
+    first = search_first(versions[0], "vinalon")
+    search_first(versions[1], "vinalon")
+    for entry in entries(cache_home):  # v0's entries the oldest by far: only being used again can keep them
+        if Session(versions[0]).digest[:32] in entry.name:
+            os.utime(entry, ns=(1, 1))
+    session._LOADED.clear()
+    assert search_first(versions[0], "vinalon") == first  # v0 used again: now the most recent
+    search_first(versions[2], "vinalon")  # a third version: the least recently used (v1) goes
+    names = {p.name.split("-")[0] for p in entries(cache_home) if p.name.split("-")[1] in ("store", "index")}
+    digests = [Session(v).digest[:32] for v in versions[:3]]
+    assert names == {digests[0], digests[2]}
+    assert sum(p.name.split("-")[1] == "index" for p in entries(cache_home)) == 2

@@ -165,7 +165,7 @@ def test_a_damaged_page_is_drawn_again(mini: Path, tmp_path: Path, monkeypatch: 
 
 
 def test_pages_are_pruned_to_the_most_recently_used(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(replay, "KEEP", 3)
+    monkeypatch.setitem(cache.KEEP_ENTRIES, "page", 3)
     for width in range(40, 46):
         monkeypatch.setenv("COLUMNS", str(width))
         hamhung(monkeypatch, capsys, "climate", "-f", "table", "--facts", str(mini))
