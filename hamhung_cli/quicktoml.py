@@ -20,9 +20,11 @@ hands the text to tomllib, which returns the value or reports the real error wit
 from __future__ import annotations
 
 import re
+from sys import intern
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 
@@ -81,6 +83,30 @@ def loads(text: str) -> dict[str, Any]:
         raise Unsupported("a number int() refuses") from error
 
 
+BLOCK = 1 << 19  # characters of text read by one findall: its list of groups for a whole large store would be 60 MB
+
+
+def _blocks(src: str) -> Iterator[tuple[int, list[tuple[str, str, str, str, str]]]]:
+    """(number of the block's first line, _LINE's groups for each of its lines): enumerate(_LINE.findall(src)) in blocks.
+
+    Each block but the last ends just after a newline. findall takes a block's end for the end of the text, where
+    the empty alternative of _LINE matches too: that match, which is no line, is left out (the last block keeps its
+    own, as findall over the whole text gives it).
+    """
+    first, start, size = 0, 0, len(src)
+    while True:
+        end = src.find("\n", start + BLOCK) + 1 if start + BLOCK < size else 0
+        if end == 0:
+            yield first, _LINE.findall(src, start)
+            return
+        lines = _LINE.findall(src, start, end)
+        if lines and lines[-1] == ("", "", "", "", ""):
+            lines.pop()
+        yield first, lines
+        first += len(lines)
+        start = end
+
+
 class _Document:
     """One parse. Tables are tracked by identity: only tables that headers made may be entered by later headers."""
 
@@ -98,38 +124,40 @@ class _Document:
         table = self.root
         resume = 0  # the first line not yet read by the statement reader
         known_line, known_pos = 0, 0  # a line and where it starts, to find the next `other` line without counting from the top
-        for line, (key, text, value, header, other) in enumerate(_LINE.findall(src)):
-            if line < resume:
-                continue
-            if key:
-                if key in table:
-                    raise Unsupported("a key defined twice")
-                if not value:
-                    table[key] = text
-                elif value[0] == "[":
-                    table[key] = plain_items(value)
-                elif value == "true" or value == "false":
-                    table[key] = value == "true"
-                elif "." in value or "e" in value or "E" in value:
-                    table[key] = float(value)
-                else:
-                    table[key] = int(value, 0)
-            elif header:
-                array = top_arrays.get(header)
-                if array is not None:  # [[fact]] again: one more table in a top-level array
-                    table = {}
-                    array.append(table)
-                else:
-                    table = self.open(header)
-            elif other:
-                while known_line < line:
-                    known_pos = src.index("\n", known_pos) + 1
-                    known_line += 1
-                table, end = self.statement(known_pos, table)
-                if end >= len(src):  # the statement ran to the end of the document: every row after this one is part of it
-                    break
-                resume = line + src.count("\n", known_pos, end)  # it ended just after a newline: the next row is the next line
-                known_line, known_pos = resume, end
+        for first, lines in _blocks(src):
+            for line, (key, text, value, header, other) in enumerate(lines, first):
+                if line < resume:
+                    continue
+                if key:
+                    key = intern(key)  # the same few keys on every fact: one string each, not one per line
+                    if key in table:
+                        raise Unsupported("a key defined twice")
+                    if not value:
+                        table[key] = text
+                    elif value[0] == "[":
+                        table[key] = plain_items(value)
+                    elif value == "true" or value == "false":
+                        table[key] = value == "true"
+                    elif "." in value or "e" in value or "E" in value:
+                        table[key] = float(value)
+                    else:
+                        table[key] = int(value, 0)
+                elif header:
+                    array = top_arrays.get(header)
+                    if array is not None:  # [[fact]] again: one more table in a top-level array
+                        table = {}
+                        array.append(table)
+                    else:
+                        table = self.open(header)
+                elif other:
+                    while known_line < line:
+                        known_pos = src.index("\n", known_pos) + 1
+                        known_line += 1
+                    table, end = self.statement(known_pos, table)
+                    if end >= len(src):  # the statement ran to the end of the document: every row after this one is part of it
+                        return self.root
+                    resume = line + src.count("\n", known_pos, end)  # it ended just after a newline: the next row is the next line
+                    known_line, known_pos = resume, end
         return self.root
 
     def statement(self, pos: int, table: dict[str, Any]) -> tuple[dict[str, Any], int]:

@@ -309,6 +309,35 @@ def test_generated_documents_in_the_subset_read_exactly_as_tomllib_reads_them(te
     assert same(fast, slow), (text, fast, slow)
 
 
+@contextlib.contextmanager
+def blocks_of(size: int) -> Iterator[None]:
+    """quicktoml reading its text `size` characters at a time (a large store's is read in blocks of half a million)."""
+    before = quicktoml.BLOCK
+    quicktoml.BLOCK = size
+    try:
+        yield
+    finally:
+        quicktoml.BLOCK = before
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=documents(), size=st.integers(1, 80))
+def test_reading_in_blocks_gives_what_reading_at_once_gives(text: str, size: int) -> None:
+    """Block ends fall inside multi-line arrays and strings, on blank lines and at the document's end: nothing changes."""
+    whole = quicktoml.loads(text)
+    with blocks_of(size):
+        assert same(quicktoml.loads(text), whole), text
+
+
+@pytest.mark.parametrize("size", [1, 3, 17, 200])
+@pytest.mark.parametrize("text", [*STORE_TEXTS, 'a = [\n  1,\n\n  2,\n]\nb = """x\n\ny"""\n\n\n[t]\nc = 1', "x = [\n1,\n2]"])
+def test_reading_written_stores_in_blocks_changes_nothing(text: str, size: int) -> None:
+    verdict, whole, _ = outcome(text)
+    with blocks_of(size):
+        again = outcome(text)
+    assert again[0] == verdict and (verdict != "same" or same(again[1], whole)), text
+
+
 MUTATIONS = [
     "x = 1979-05-27",
     "x = 07:32:00",
