@@ -186,13 +186,15 @@ class Index:
     def named(self, phrase: str) -> frozenset[int]:
         """The documents one of whose names (or aliases, titles, labels) folds to this phrase."""
         packed = self.section(f"phrases:{bucket_of(phrase, self.phrase_buckets)}").get(phrase)
-        if packed is None:
-            return frozenset()
+        return frozenset() if packed is None else frozenset(self._documents(packed, f"the documents named {phrase!r}"))
+
+    def _documents(self, packed: bytes, what: str) -> array[int]:
+        """Document numbers packed as 32-bit integers (postings, names, contexts), each checked to lie within the index."""
         numbers = array(_DOC_NUMBER)
         numbers.frombytes(packed)
-        if max(numbers, default=0) >= self.count:
-            raise CacheDamage(f"the documents named {phrase!r} are not in the index")
-        return frozenset(numbers)
+        if numbers and max(numbers) >= self.count:
+            raise CacheDamage(f"{what} point past the index")
+        return numbers
 
     def phrases_near(self, phrase: str, edits: int) -> list[str]:
         """The names that could be within `edits` edits of a phrase (those of a length within `edits` of its own)."""
@@ -224,10 +226,9 @@ class Index:
         """(document, field weight, field name, fields holding the term) for each document holding it."""
         packed = self.postings(indexed) or b""
         count = len(packed) // 5
-        numbers = array(_DOC_NUMBER)
-        numbers.frombytes(packed[: 4 * count])
+        numbers = self._documents(packed[: 4 * count], f"postings of {indexed!r}")
         codes = packed[4 * count :]
-        if len(packed) % 5 or (count and (max(numbers) >= self.count or max(codes) >> 2 >= len(self.field_table))):
+        if len(packed) % 5 or (codes and max(codes) >> 2 >= len(self.field_table)):
             raise CacheDamage(f"postings of {indexed!r} point past the index")
         for number, code in zip(numbers, codes, strict=True):
             name, weight = self.field_table[code >> 2]
@@ -243,11 +244,7 @@ class Index:
                     name, weight = self.field_table[contexts["fields"][context]]
                 except (IndexError, TypeError):
                     raise CacheDamage(f"context {context} of {indexed!r} is not in the index") from None
-                members = array(_DOC_NUMBER)
-                members.frombytes(self.section(f"context-docs:{context}"))
-                if members and max(members) >= self.count:
-                    raise CacheDamage(f"context {context} points past the index")
-                for number in members:
+                for number in self._documents(self.section(f"context-docs:{context}"), f"context {context}'s documents"):
                     if number not in own:
                         yield number, weight, name, held
 
