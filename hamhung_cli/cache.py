@@ -18,13 +18,14 @@ Never trusted blindly:
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import os
 import stat
 import sys
 import time
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from . import store
 
@@ -119,38 +120,73 @@ def _table_plain(t: store.Table) -> tuple[Any, ...]:
 
 
 def store_sections(value: store.Store) -> dict[str, Any]:
-    """The store as plain data in sections: meta (everything but the facts), facts:N (FACT_CHUNK facts of
-    one topic each, in the store's order) and where:B (fact id → its facts section, for ids in bucket B)."""
-    by_topic: dict[str, list[store.Fact]] = {}
-    for fact in value.facts.values():
-        by_topic.setdefault(fact.topic, []).append(fact)
+    """The store as plain data in sections (see FactSections), by name."""
     sections: dict[str, Any] = {"meta": None}  # first in the entry: it is read first, and facts are checked against it
-    chunks: list[tuple[str, int]] = []
-    chunk_of: dict[str, int] = {}
-    for topic, facts in by_topic.items():
-        for start in range(0, len(facts), FACT_CHUNK):
-            part = facts[start : start + FACT_CHUNK]
-            sections[f"facts:{len(chunks)}"] = [_fact_plain(f) for f in part]
-            chunk_of.update((f.id, len(chunks)) for f in part)
-            chunks.append((topic, len(part)))
-    in_order = [chunk_of[fact_id] for fact_id in value.facts]
-    # The store's order, as each fact's section number, unless reading the sections one after another gives it.
-    order = None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else bytes(array("I", in_order))
-    buckets = max(1, len(chunk_of) // WHERE_BUCKET)
-    for b in range(buckets):
-        sections[f"where:{b}"] = {}
-    for fact_id, number in chunk_of.items():
-        sections[f"where:{bucket_of(fact_id, buckets)}"][fact_id] = number
-    sections["meta"] = (
-        *value[:5],
-        [tuple(x) for x in value.sources.values()],
-        [tuple(x) for x in value.topics.values()],
-        [_table_plain(t) for t in value.tables.values()],
-        chunks,
-        buckets,
-    )
-    sections["order"] = order
+    laid_out = FactSections(sections.__setitem__)
+    for fact in value.facts.values():
+        laid_out.add(fact)
+    laid_out.finish(value)
     return sections
+
+
+class FactSections:
+    """Lays a store's facts out in sections as they come, handing each section on (`emit`) once it is full:
+    facts:N (FACT_CHUNK facts of one topic each, numbered in the order they were begun), then, from `finish`,
+    where:B (fact id → its facts section, for ids in bucket B), meta (everything but the facts) and order
+    (each fact's section number in the store's order, or None if reading the sections in turn gives it).
+
+    Only the sections being filled are held, so a large store can be laid out as it is read (bulk.py).
+    """
+
+    def __init__(self, emit: Callable[[str, Any], None]) -> None:
+        self._emit = emit
+        self._filling: dict[str, tuple[int, list[tuple[Any, ...]]]] = {}  # topic → its open section's number and facts
+        self._chunks: list[tuple[str, int]] = []
+        self._chunk_of: dict[str, int] = {}
+        self._in_order = array("I")
+
+    def add(self, fact: store.Fact) -> None:
+        filling = self._filling.get(fact.topic)
+        if filling is None:
+            filling = self._filling[fact.topic] = (len(self._chunks), [])
+            self._chunks.append((fact.topic, 0))
+        number, part = filling
+        part.append(_fact_plain(fact))
+        self._chunk_of[fact.id] = number
+        self._in_order.append(number)
+        if len(part) == FACT_CHUNK:
+            self._close(fact.topic)
+
+    def _close(self, topic: str) -> None:
+        number, part = self._filling.pop(topic)
+        self._chunks[number] = (topic, len(part))
+        self._emit(f"facts:{number}", part)
+
+    def finish(self, value: store.Store) -> None:
+        """The last sections: `value` gives everything but the facts (its own facts are not read)."""
+        for topic in list(self._filling):
+            self._close(topic)
+        in_order = self._in_order
+        buckets = max(1, len(self._chunk_of) // WHERE_BUCKET)
+        where: list[dict[str, int]] = [{} for _ in range(buckets)]
+        bucket = bucketing(buckets)
+        for fact_id, number in self._chunk_of.items():
+            where[bucket(fact_id)][fact_id] = number
+        for b in range(buckets):
+            self._emit(f"where:{b}", where[b])
+        self._emit(
+            "meta",
+            (
+                *value[:5],
+                [tuple(x) for x in value.sources.values()],
+                [tuple(x) for x in value.topics.values()],
+                [_table_plain(t) for t in value.tables.values()],
+                self._chunks,
+                buckets,
+            ),
+        )
+        # The store's order, as each fact's section number, unless reading the sections one after another gives it.
+        self._emit("order", None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else in_order.tobytes())
 
 
 def _cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
@@ -437,8 +473,78 @@ def _sealed(blobs: dict[str, bytes]) -> list[bytes]:
     for name, blob in blobs.items():
         toc[name] = (offset, len(blob), checksum(blob))
         offset += len(blob)
+    return [*_entry_head(toc), *blobs.values()]
+
+
+def _entry_head(toc: dict[str, tuple[int, int, bytes]]) -> list[bytes]:
+    """What comes before a sectioned entry's sections: magic, the table of contents' checksum and length, and the table."""
     raw = marshal.dumps(toc)
-    return [SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw, *blobs.values()]
+    return [SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw]
+
+
+class SectionWriter:
+    """A sectioned entry written one section at a time, for a store too large to hold all its sections in memory:
+    each section goes to a temporary file in the cache directory as it comes, and `seal` writes the entry from it
+    (atomically, like every entry). `usable` is False when the cache directory cannot take it."""
+
+    def __init__(self, digest: str, kind: str) -> None:
+        self._path, self._kind = entry_path(digest, kind), kind
+        self._toc: dict[str, tuple[int, int, bytes]] = {}
+        self._offset = 0
+        self._body: Any = None
+        if self._path is None:
+            return
+        try:
+            directory = os.path.dirname(self._path)
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            if _safe(directory):
+                self._body_path, handle = _temporary(directory)
+                self._body = os.fdopen(handle, "w+b")
+        except OSError:
+            self._body = None
+
+    @property
+    def usable(self) -> bool:
+        return self._body is not None
+
+    def add(self, name: str, value: Any) -> None:
+        if self._body is None:
+            return
+        blob = marshal.dumps(value)
+        try:
+            self._body.write(blob)
+        except OSError:  # a full disk, say: the entry is not written
+            self.discard()
+            return
+        self._toc[name] = (self._offset, len(blob), checksum(blob))
+        self._offset += len(blob)
+
+    def seal(self) -> bool:
+        """Write the entry; whether it was written (silently not, on any failure)."""
+        if self._body is None:
+            return False
+        try:
+            self._body.flush()
+            self._body.seek(0)
+            blocks = iter(lambda: self._body.read(1 << 20), b"")
+            written = _write(self._path, itertools.chain(_entry_head(self._toc), blocks))
+        except OSError:
+            written = False
+        finally:
+            self.discard()
+        if written:
+            prune(self._kind)
+        return written
+
+    def discard(self) -> None:
+        """Remove the temporary file (the entry is not written)."""
+        if self._body is not None:
+            body, self._body = self._body, None
+            for step in (body.close, lambda: os.unlink(self._body_path)):
+                try:
+                    step()  # closing flushes what is buffered, and a full disk or a file size limit fails it
+                except OSError:
+                    pass
 
 
 def encode_sections(sections: dict[str, Any]) -> dict[str, bytes] | None:
@@ -463,7 +569,9 @@ def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> 
     if entry is None:
         return None
     try:
-        return {name: decode(name, entry.load(name)) for name in entry.names()}
+        # A store's meta section first, whatever its place in the entry: its facts are checked against it.
+        names = sorted(entry.names(), key=lambda name: name != "meta")
+        return {name: decode(name, entry.load(name)) for name in names}
     except Exception:  # noqa: BLE001 - any damaged section makes the entry unusable
         return None
     finally:
@@ -523,19 +631,17 @@ def prune(kind: str) -> None:
             pass
 
 
-def _write(path: str | None, parts: list[bytes]) -> None:
-    """Write a file atomically (temporary file, then rename); silent on failure: the cache is only an optimisation."""
+def _write(path: str | None, parts: Iterable[bytes]) -> bool:
+    """Write a file atomically (temporary file, then rename); whether it was written. Silent on failure: the cache is
+    only an optimisation."""
     if path is None:
-        return
+        return False
     try:
         directory = os.path.dirname(path)
         os.makedirs(directory, mode=0o700, exist_ok=True)
         if not _safe(directory):
-            return
-        # What tempfile.mkstemp does, without importing tempfile (shutil, random, bz2, lzma: 15 ms): a name
-        # no other run can hold (process id, clock, random bits), created exclusively, readable by us alone.
-        temporary = os.path.join(directory, f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.bin")
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+            return False
+        temporary, handle = _temporary(directory)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.writelines(parts)
@@ -547,4 +653,16 @@ def _write(path: str | None, parts: list[bytes]) -> None:
                 pass
             raise
     except OSError:
-        return
+        return False
+    return True
+
+
+def _temporary(directory: str) -> tuple[str, int]:
+    """A new file in `directory`, readable by us alone, and its descriptor.
+
+    What tempfile.mkstemp does, without importing tempfile (shutil, random, bz2, lzma: 15 ms): a name no other run
+    can hold (process id, clock, random bits), created exclusively.
+    """
+    temporary = os.path.join(directory, f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.bin")
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    return temporary, os.open(temporary, flags, 0o600)

@@ -215,6 +215,7 @@ def _page(argv: list[str], plan: Plan) -> int | None:
         digest = session.digest
     except HamhungError:
         return run(plan)  # an unreadable store: the command says so
+    session.forget_data()  # the command reads the store through its own Session: a large store's bytes are not kept twice
     entry = replay.key(argv, "page", digest) if session.settled else None
     if entry is None:
         return run(plan)

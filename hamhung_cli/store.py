@@ -589,6 +589,22 @@ class Validator:
     # -- the store ------------------------------------------------------------
 
     def build(self, data: dict[str, Any]) -> Store:
+        name, summary, names, aliases, sources, topics = self.head(data)
+        ids: dict[str, tuple[str, tuple[Any, ...]]] = {}  # every fact and table id → what it is and where, for a duplicate's message
+        facts = self.facts(data, topics, sources, ids)
+        tables = self.tables(data, topics, sources, ids)
+        self.check_related(facts, ids)
+        self.raise_problems()
+        return Store(self.name, name, summary, names, aliases, sources, topics, facts, tables)
+
+    def raise_problems(self) -> None:
+        """A StoreError listing every problem found so far, in the order of their lines (if there are any)."""
+        if self.problems:
+            self.problems.sort(key=lambda p: p.line or 0)
+            raise StoreError(self.problems)
+
+    def head(self, data: dict[str, Any]) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...], dict[str, Source], dict[str, Topic]]:
+        """The store's name, summary, names and aliases, its sources and its topics: what facts and tables refer to."""
         self._check_keys((), data, {"schema", "store", "source", "topic", "fact", "table"}, "the store")
         schema = data.get("schema", SCHEMA_VERSION)
         if schema != SCHEMA_VERSION:
@@ -610,14 +626,7 @@ class Validator:
             self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
         elif not data.get("topic"):
             self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
-        ids: dict[str, tuple[str, tuple[Any, ...]]] = {}  # every fact and table id → what it is and where, for a duplicate's message
-        facts = self._facts(data, topics, sources, ids)
-        tables = self._tables(data, topics, sources, ids)
-        self._check_related(facts, ids)
-        if self.problems:
-            self.problems.sort(key=lambda p: p.line or 0)
-            raise StoreError(self.problems)
-        return Store(self.name, name, summary, names, aliases, sources, topics, facts, tables)
+        return name, summary, names, aliases, sources, topics
 
     def _sources(self, data: dict[str, Any]) -> dict[str, Source]:
         sources: dict[str, Source] = {}
@@ -704,9 +713,7 @@ class Validator:
             self.problem(path, f"'unit' in {what} needs a 'value'", "unit")
         return value, unit
 
-    def _facts(
-        self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]
-    ) -> dict[str, Fact]:
+    def facts(self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> dict[str, Fact]:
         facts: dict[str, Fact] = {}
         allowed = {"id", "topic", "text", "sources", "value", "unit", "aliases", "names", "note", "related", "claim", "severity"}
         for path, entry in self._entries(data, "fact"):
@@ -756,7 +763,7 @@ class Validator:
         ids[new_id] = (what, path)  # the message is written only for a duplicate
         return True
 
-    def _check_related(self, facts: dict[str, Fact], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> None:
+    def check_related(self, facts: dict[str, Fact], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> None:
         for fact in facts.values():
             for other in fact.related:
                 if other not in ids:
@@ -767,7 +774,7 @@ class Validator:
                 elif other == fact.id:
                     self.problems.append(Problem(self.name, fact.line, f"fact '{fact.id}' lists itself in 'related'"))
 
-    def _tables(
+    def tables(
         self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]
     ) -> dict[str, Table]:
         tables: dict[str, Table] = {}
