@@ -24,6 +24,7 @@ from .store import CollectorPaused, Locator, Store, StoreError, Validator, _pars
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 # Facts parsed and validated together: 128 KB of text, about 600 facts (a larger batch holds more at once, for no gain in speed).
@@ -65,16 +66,16 @@ def write_store_entry(data: bytes, name: str, digest: str) -> bool:
     False, having written nothing, if the cache cannot take the entry or anything is out of the ordinary (a
     problem in the store included): the caller then reads the store the plain way.
     """
-    writer = cache.SectionWriter(digest, "store")
-    if not writer.usable:
-        return False
-    try:
-        with CollectorPaused():
-            _lay_out(data, name, cache.FactSections(writer.add))
-    except (_Unexpected, StoreError, UnicodeDecodeError, RecursionError, ValueError, TypeError, KeyError):
-        writer.discard()
-        return False
-    return writer.seal()
+
+    def lay_out(emit: Callable[[str, Any], None]) -> bool:
+        try:
+            with CollectorPaused():
+                _lay_out(data, name, cache.FactSections(emit))
+        except (_Unexpected, StoreError, UnicodeDecodeError, RecursionError, ValueError, TypeError, KeyError):
+            return False
+        return True
+
+    return cache.write_entry(digest, "store", lay_out)
 
 
 def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:

@@ -44,7 +44,7 @@ def checksum(data: bytes) -> bytes:
     return blake2b(data, digest_size=32).digest()
 
 
-FORMAT = 11
+FORMAT = 12
 MAGIC = b"HAMHUNG-CACHE\n"  # an entry of one payload (the replayed --help, the store's stamp)
 SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store, the index)
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
@@ -121,7 +121,7 @@ def _table_plain(t: store.Table) -> tuple[Any, ...]:
 
 def store_sections(value: store.Store) -> dict[str, Any]:
     """The store as plain data in sections (see FactSections), by name."""
-    sections: dict[str, Any] = {"meta": None}  # first in the entry: it is read first, and facts are checked against it
+    sections: dict[str, Any] = {}
     laid_out = FactSections(sections.__setitem__)
     for fact in value.facts.values():
         laid_out.add(fact)
@@ -132,8 +132,8 @@ def store_sections(value: store.Store) -> dict[str, Any]:
 class FactSections:
     """Lays a store's facts out in sections as they come, handing each section on (`emit`) once it is full:
     facts:N (FACT_CHUNK facts of one topic each, numbered in the order they were begun), then, from `finish`,
-    where:B (fact id → its facts section, for ids in bucket B), meta (everything but the facts) and order
-    (each fact's section number in the store's order, or None if reading the sections in turn gives it).
+    where:B (fact id → its facts section, for ids in bucket B), order (each fact's section number in the store's
+    order, or None if reading the sections in turn gives it) and meta (everything but the facts).
 
     Only the sections being filled are held, so a large store can be laid out as it is read (bulk.py).
     """
@@ -174,6 +174,9 @@ class FactSections:
             where[bucket(fact_id)][fact_id] = number
         for b in range(buckets):
             self._emit(f"where:{b}", where[b])
+        # The store's order, as each fact's section number, unless reading the sections one after another gives it.
+        self._emit("order", None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else in_order.tobytes())
+        # Last in the entry: every run reads it first, so an entry cut short or damaged at its end is found at once.
         self._emit(
             "meta",
             (
@@ -185,8 +188,6 @@ class FactSections:
                 buckets,
             ),
         )
-        # The store's order, as each fact's section number, unless reading the sections one after another gives it.
-        self._emit("order", None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else in_order.tobytes())
 
 
 def _cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
@@ -300,6 +301,11 @@ class SectionedFacts(Mapping[str, "store.Fact"]):
         if number not in self._loaded:
             self._loaded[number] = self._section(f"facts:{number}")
         return self._loaded[number]
+
+    def runs(self) -> list[tuple[int, Callable[[], list[store.Fact]]]]:
+        """Each section's fact count and a function that reads it, without keeping it: for indexing a large store
+        a section at a time (the sections in turn, not the store's order)."""
+        return [(count, lambda number=number: self._section(f"facts:{number}")) for number, (_, count) in enumerate(self._chunks)]
 
     def in_topic(self, topic: str) -> list[store.Fact]:
         return [f for n, (t, _) in enumerate(self._chunks) if t == topic for f in self._chunk(n)]
@@ -428,8 +434,13 @@ class _Entry:
 
     def load(self, name: str) -> Any:
         offset, length, expected = self._toc[name]
-        self._handle.seek(self._start + offset)
-        blob = self._handle.read(length)
+        # A positioned read: a forked child (parallel.py) shares this file's offset, and a seek then a read in each
+        # process would read the wrong bytes.
+        if hasattr(os, "pread"):
+            blob = os.pread(self._handle.fileno(), length, self._start + offset)
+        else:  # pragma: no cover - Windows, where there is no fork either
+            self._handle.seek(self._start + offset)
+            blob = self._handle.read(length)
         if len(blob) != length or checksum(blob) != expected:
             raise ValueError(f"cache section {name} is damaged")
         return marshal.loads(blob)
@@ -480,6 +491,24 @@ def _entry_head(toc: dict[str, tuple[int, int, bytes]]) -> list[bytes]:
     """What comes before a sectioned entry's sections: magic, the table of contents' checksum and length, and the table."""
     raw = marshal.dumps(toc)
     return [SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw]
+
+
+def write_entry(digest: str, kind: str, lay_out: Callable[[Callable[[str, Any], None]], bool]) -> bool:
+    """Write an entry whose sections `lay_out` hands to the function it is given, one at a time, as each is complete
+    (see SectionWriter). Whether the entry was written: not if the cache cannot take it, or if `lay_out` gives up
+    (returns False) or raises (which is passed on)."""
+    writer = SectionWriter(digest, kind)
+    if not writer.usable:
+        return False
+    try:
+        laid_out = lay_out(writer.add)
+    except BaseException:
+        writer.discard()
+        raise
+    if not laid_out:
+        writer.discard()
+        return False
+    return writer.seal()
 
 
 class SectionWriter:

@@ -220,7 +220,7 @@ _KEY_AFTER = (("ph", "p"), ("th", "t"), ("kh", "k"))
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def romanization_key(token: str) -> str:
     """Fold McCune–Reischauer and Revised Romanization spellings to one key.
 
@@ -248,7 +248,7 @@ def _first_letter(match: re.Match[str]) -> str:
     return match.group(1)  # a function is several times faster than the template r"\1" here
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def term(token: str) -> str:
     """The form of a token that the index stores and the query looks up."""
     if is_hangul(token):

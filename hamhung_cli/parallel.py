@@ -27,9 +27,10 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def in_two(count: int, work: Callable[[int, int], T], encode: Callable[[T], Any], decode: Callable[[Any], T]) -> tuple[T, T]:
-    """`work(0, middle)` here and `work(middle, count)` in a forked child, when there are two processors."""
-    middle = count // 2
+def in_two(count: int, work: Callable[[int, int], T], encode: Callable[[T], Any], decode: Callable[[Any], T], middle: int | None = None) -> tuple[T, T]:
+    """`work(0, middle)` here and `work(middle, count)` in a forked child, when there are two processors (middle: count // 2
+    unless given)."""
+    middle = count // 2 if middle is None else middle
     if cpus() < 2 or not hasattr(os, "fork"):
         return work(0, middle), work(middle, count)
     try:
@@ -68,7 +69,9 @@ def in_two(count: int, work: Callable[[int, int], T], encode: Callable[[T], Any]
         _, status = os.waitpid(pid, 0)
     if status == 0:
         try:
-            return first, decode(marshal.loads(payload))
+            reply = marshal.loads(payload)
+            del payload  # a large half's reply: not held twice while it is decoded
+            return first, decode(reply)
         except Exception:  # noqa: BLE001 - a reply that does not decode: do that half here
             pass
     return first, work(middle, count)

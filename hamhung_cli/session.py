@@ -11,6 +11,9 @@ from .store import CollectorPaused, Store, decode_text, parse, read_bytes, resol
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 
 if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command searches
+    from collections.abc import Callable
+    from typing import Any
+
     from .search import Index
 
 
@@ -129,7 +132,25 @@ class Session:
         from . import cache
         from .search import Index, check_section
 
-        return Index(cache.Sections(self.digest, "index", self._index_sections, check_section))
+        sections = cache.Sections(self.digest, "index", self._index_sections, check_section)
+        if not sections.from_cache and self._index_written():
+            sections = cache.Sections(self.digest, "index", self._index_sections, check_section)
+        return Index(sections)
+
+    def _index_written(self) -> bool:
+        """Whether the index's cache entry has just been written section by section: the documents of one section of
+        facts at a time, and each finished section straight to disk, so only the postings are held whole."""
+        from . import cache
+        from .search import document_runs, lay_out_index, store_subject
+
+        store = self.store
+
+        def lay_out(emit: Callable[[str, Any], None]) -> bool:
+            with CollectorPaused():
+                lay_out_index(document_runs(store), store_subject(store), emit)
+            return True
+
+        return cache.write_entry(self.digest, "index", lay_out)
 
     def _index_sections(self) -> dict[str, object]:
         from .search import store_index_sections

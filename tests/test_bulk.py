@@ -217,3 +217,22 @@ def test_without_a_usable_cache_directory_the_store_is_read_whole(tmp_path: Path
     path = tmp_path / "store.toml"
     path.write_text(HEAD + "".join(fact(n) for n in range(5)), encoding="utf-8")
     assert [f.id for f in Session(path).store.facts_in("climate")] == [f"climate.f{n}" for n in range(5)]
+
+
+def test_an_index_built_a_section_at_a_time_ranks_exactly_as_before(tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index numbers a cached store's documents section by section, not in the store's order: equal scores must
+    still come by kind, then id, and every score must be the same as from the store read whole."""
+    from hamhung_cli.search import index_store, search
+
+    monkeypatch.setattr(cache, "FACT_CHUNK", 4)
+    monkeypatch.setattr("hamhung_cli.search.DOC_CHUNK", 8)
+    # Identical texts in both topics, ids out of order: many equal scores, and the sections' order is not the ids'.
+    facts = "".join(fact(n, ("history", "climate")[n % 2]).replace(f"number {n},", "number x,") for n in (7, 3, 12, 0, 9, 5, 11, 2, 8, 1, 10, 4, 6))
+    path = tmp_path / "store.toml"
+    path.write_text(HEAD + facts + TABLE, encoding="utf-8")
+    whole = index_store(load(path))
+    in_sections = Session(path).index
+    assert in_sections.section("docs:0") != whole.section("docs:0"), "numbered in another order"
+    for query in ("fact number", "hangul", "number x", "normals", "f7", "f12 number", "함흥"):
+        expected = [(r.document.id, r.score) for r in search(whole, query, limit=50)]
+        assert expected and [(r.document.id, r.score) for r in search(in_sections, query, limit=50)] == expected, query

@@ -88,6 +88,22 @@ def test_damaged_cache_is_ignored_and_rebuilt(store_copy: Path, cache_home: Path
     assert usable(digest, "store") and usable(digest, "index"), "rewritten whole"
 
 
+def test_reading_a_section_neither_uses_nor_moves_the_file_offset(store_copy: Path, cache_home: Path) -> None:
+    """A forked child indexing half of a large store (parallel.py) shares the entry's open file, and so its offset:
+    a seek then a read in each process would read each other's bytes, fail the checksum and rebuild the store."""
+    Session(store_copy).store  # noqa: B018 - writes the store's entry
+    entry = cache._open(cache.entry_path(Session(store_copy).digest, "store"))
+    assert entry is not None
+    descriptor = entry._handle.fileno()
+    try:
+        for name in entry.names():
+            os.lseek(descriptor, 7, os.SEEK_SET)  # where the other process left it
+            entry.load(name)
+            assert os.lseek(descriptor, 0, os.SEEK_CUR) == 7, name
+    finally:
+        entry.close()
+
+
 def test_a_section_damaged_after_the_run_began_is_rebuilt_then(store_copy: Path, cache_home: Path) -> None:
     """The table of contents is read first and the sections later: a section that fails its check then still gives the right answer."""
     expected = search_first(store_copy, "vinalon")

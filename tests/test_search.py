@@ -98,7 +98,7 @@ def test_context_fields_kept_once_give_the_same_hits_as_in_every_posting(monkeyp
     store = load(Path(__file__).parent.parent / "facts.toml")
     compact = index_store(store)
     monkeypatch.setattr(search_module, "CONTEXT_FIELDS", ())
-    reference = search_module.Index(index_sections(documents(store), " ".join((store.name, *store.aliases, *(n for _, n in store.names)))).__getitem__)
+    reference = search_module.Index(index_sections(documents(store), search_module.store_subject(store)).__getitem__)
     assert len(compact.section("contexts")["fields"]) > 1 and not reference.section("contexts")["fields"]
     words = {w for n, d in reference.shapes for w in reference.section(f"vocab:{n}.{d}").split("\n")}
     assert words == {w for n, d in compact.shapes for w in compact.section(f"vocab:{n}.{d}").split("\n")}
