@@ -639,21 +639,29 @@ def touch(digest: str, kind: str) -> None:
             pass
 
 
+# A temporary file this old was left by a run that was killed (a finished or failed write removes its own).
+STALE_TEMPORARY_NS = 3600 * 10**9
+
+
 def prune(kind: str) -> None:
     """Remove all but the KEEP_ENTRIES[kind] most recently used entries of one kind (entries of older
-    cache formats included): written and used entries have their modification time set to now."""
+    cache formats included): written and used entries have their modification time set to now. Temporary
+    files left by killed runs go too (a large store's are tens of megabytes)."""
     directory = cache_dir()
     keep = KEEP_ENTRIES.get(kind)
     if directory is None or keep is None:
         return
     marker = f"-{kind}-"
+    stale_before = time.time_ns() - STALE_TEMPORARY_NS
     try:
         with os.scandir(directory) as entries:
-            found = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if marker in entry.name and entry.name.endswith(".bin")]
+            listed = [(entry.name, entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.name.endswith(".bin")]
     except OSError:
         return
+    found = [(modified, path) for name, modified, path in listed if marker in name and not name.startswith(".tmp-")]
     found.sort(reverse=True)
-    for _, path in found[keep:]:
+    stale = [(modified, path) for name, modified, path in listed if name.startswith(".tmp-") and modified < stale_before]
+    for _, path in found[keep:] + stale:
         try:
             os.unlink(path)
         except OSError:

@@ -220,3 +220,17 @@ def test_only_the_most_recently_used_entries_are_kept(store_copy: Path, cache_ho
     digests = [Session(v).digest[:32] for v in versions[:3]]
     assert names == {digests[0], digests[2]}
     assert sum(p.name.split("-")[1] == "index" for p in entries(cache_home)) == 2
+
+
+def test_temporary_files_left_by_killed_runs_are_removed(store_copy: Path, cache_home: Path) -> None:
+    """A run killed while writing (a large store's entry takes seconds) leaves its temporary file: the next write
+    removes it once it is an hour old, and leaves one another run may still be writing."""
+    search_first(store_copy, "vinalon")
+    stale, fresh = cache_home / ".tmp-1-2-abcd.bin", cache_home / ".tmp-3-4-ef01.bin"
+    for path in (stale, fresh):
+        path.write_bytes(b"half an entry")
+    os.utime(stale, ns=(1, 1))
+    session._LOADED.clear()
+    store_copy.write_text(store_copy.read_text(encoding="utf-8").replace("above all vinalon", "above all nylon"), encoding="utf-8")
+    assert "nylon" in search_first(store_copy, "nylon")  # writes new entries
+    assert not stale.exists() and fresh.exists()
