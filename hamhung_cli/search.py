@@ -410,7 +410,8 @@ def document_runs(store: Store) -> list[tuple[int, Callable[[], Iterable[Documen
     """The store's documents in runs of (how many, a function that makes them), in the order the index numbers them.
 
     A cached store's facts come a section at a time, each read only while its documents are indexed, so a large
-    store's facts are never all in memory; others in runs of the same size.
+    store's facts are never all in memory; a store read whole gives its facts in runs of DOC_CHUNK. The tables'
+    documents (a few hundred) come last, in one run.
     """
     contexts = _topic_contexts(store)
     fact_runs = getattr(store.facts, "runs", None)
