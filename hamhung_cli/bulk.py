@@ -31,10 +31,14 @@ if TYPE_CHECKING:
 BATCH_BYTES = 1 << 17
 BOM = b"\xef\xbb\xbf"
 
-# A top-level header on a line of its own: [name] or [[name]], a bare one-part name, maybe a comment after it.
-# Only where such a line starts is the text cut; a line like it inside a multi-line string or array leaves the
-# piece before it unterminated, so that piece fails to parse and the store is read the plain way.
-_TOP_HEADER = re.compile(rb"^[ \t]*\[(\[)?[ \t]*([A-Za-z0-9_-]+)[ \t]*\](?(1)\])[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+# A top-level header on a line of its own, [name] or [[name]] with a bare one-part name, maybe a comment after it: other
+# than [[fact]] (_OTHER_HEADER), or [[fact]] (_FACT_HEADER). Only where such a line starts is the text cut; a line like it
+# inside a multi-line string or array leaves the piece before it unterminated, so that piece fails to parse and the
+# store is read the plain way.
+# Each pattern matches the newline before the header too: a literal first lets `re` skip ahead five times faster.
+_TAIL = rb"[ \t]*(?:#[^\n]*)?\r?$"
+_OTHER_HEADER = re.compile(rb"\n[ \t]*\[(?!\[[ \t]*fact[ \t]*\]\])(\[)?[ \t]*[A-Za-z0-9_-]+[ \t]*\](?(1)\])" + _TAIL, re.MULTILINE)
+_FACT_HEADER = re.compile(rb"\n[ \t]*\[\[[ \t]*fact[ \t]*\]\]" + _TAIL, re.MULTILINE)
 
 
 class _Unexpected(Exception):
@@ -56,6 +60,8 @@ class _ShiftedLocator:
         found = self._inner.line(path, key)
         if found is None:
             return None
+        if len(self._part_starts) == 1:  # a batch of facts: one run of lines (asked once for every fact)
+            return self._file_starts[0] + found - self._part_starts[0]
         run = bisect_right(self._part_starts, found) - 1
         return self._file_starts[run] + found - self._part_starts[run]
 
@@ -79,26 +85,10 @@ def write_store_entry(data: bytes, name: str, digest: str) -> bool:
 
 
 def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
-    offset = len(BOM) if data.startswith(BOM) else 0
-    head_parts: list[tuple[int, int, int]] = []  # byte ranges of everything but the facts, and their first lines
-    batches: list[tuple[int, int, int]] = []  # byte ranges of runs of [[fact]] pieces, and their first lines
-    cuts = [(m.start(), m.group(1) is not None and m.group(2) == b"fact") for m in _TOP_HEADER.finditer(data, offset)]
-    bounds = [offset, *(start for start, _ in cuts if start > offset)]
-    kinds = [False, *(is_fact for start, is_fact in cuts if start > offset)]
-    if cuts and cuts[0][0] == offset:  # the text begins with a header: no root piece before it
-        kinds[0] = cuts[0][1]
-    line, counted = 1, 0
-    for start, end, is_fact in zip(bounds, [*bounds[1:], len(data)], kinds, strict=True):
-        line += data.count(b"\n", counted, start)
-        counted = start
-        if not is_fact:
-            head_parts.append((start, end, line))
-        elif batches and batches[-1][1] == start and start - batches[-1][0] < BATCH_BYTES:
-            batches[-1] = (batches[-1][0], end, batches[-1][2])
-        else:
-            batches.append((start, end, line))
-
-    head_text, head_starts = _joined_text(data, head_parts)
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    head_parts, batches = _pieces(data)
+    head_text, head_starts = _joined_text(head_parts)
     head = _parse(head_text, name)
     if "fact" in head:  # a piece outside the facts reaches into them ([[fact.claim]] after a [[table]], say)
         raise _Unexpected
@@ -132,16 +122,49 @@ def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
     sections.finish(Store(name, store_name, summary, names, aliases, sources, topics, {}, tables))
 
 
-def _joined_text(data: bytes, parts: list[tuple[int, int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """The text of some byte ranges joined, and where each begins: (line in the joined text, line in the file)."""
-    texts: list[str] = []
+def _pieces(data: bytes) -> tuple[list[tuple[str, int]], list[tuple[int, int, int]]]:
+    """The store cut before its top-level headers: the text of the pieces that are not facts (the root, [store],
+    [[topic]], [[table]] …) and the byte range of each batch of facts (about BATCH_BYTES), each with its first line.
+
+    Only the few other headers and one [[fact]] per batch are looked for one by one; the regular expressions skip
+    over the rest of the store's 100,000 headers in C.
+    """
+    bounds = sorted({0, *(match.start() + 1 for match in _OTHER_HEADER.finditer(data)), len(data)})
+    ranges: list[tuple[int, int, bool]] = []  # (start, end, whether it holds facts)
+    for start, stop in zip(bounds, bounds[1:], strict=False):  # the root, or an other header, up to the next other header
+        facts = _next_fact(data, start, stop)  # from the first [[fact]] on, only facts
+        if facts > start:
+            ranges.append((start, facts, False))
+        while facts < stop:  # the facts in batches, each ending before the first [[fact]] past BATCH_BYTES
+            end = _next_fact(data, facts + BATCH_BYTES, stop)
+            ranges.append((facts, end, True))
+            facts = end
+    head: list[tuple[str, int]] = []
+    batches: list[tuple[int, int, int]] = []
+    line, counted = 1, 0
+    for start, end, facts in ranges:
+        line += data.count(b"\n", counted, start)
+        counted = start
+        if facts:
+            batches.append((start, end, line))
+        else:
+            head.append((data[start:end].decode("utf-8"), line))
+    return head, batches
+
+
+def _next_fact(data: bytes, start: int, stop: int) -> int:
+    """Where the first [[fact]] header at or after `start` begins, if before `stop`; else `stop`."""
+    if start == 0 and _FACT_HEADER.match(b"\n" + data[: data.find(b"\n") + 1 or len(data)]):
+        return 0  # the first line, which no newline precedes
+    found = _FACT_HEADER.search(data, max(start - 1, 0), stop)
+    return found.start() + 1 if found else stop
+
+
+def _joined_text(parts: list[tuple[str, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Pieces of text joined, and where each begins: (line in the joined text, line in the file)."""
     starts: list[tuple[int, int]] = []
     line = 1
-    for start, end, first_line in parts:
-        text = data[start:end].decode("utf-8")
-        if texts and not texts[-1].endswith("\n"):  # cannot happen (every cut is at a line's start), but a join must not merge lines
-            raise _Unexpected
+    for text, first_line in parts:
         starts.append((line, first_line))
-        texts.append(text)
         line += text.count("\n")
-    return "".join(texts), starts
+    return "".join(text for text, _ in parts), starts

@@ -105,9 +105,9 @@ def _citations(citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((sys.intern(c[0]), c[1]) for c in citations)
 
 
-def _fact_plain(f: store.Fact) -> tuple[Any, ...]:
-    claims = tuple((c.text, _citations(c.sources), c.value, c.unit) for c in f.claims)
-    return (f.id, sys.intern(f.topic), f.text, _citations(f.sources), *f[4:10], claims, f.severity, f.line)
+def _fact_plain(f: store.Fact, cited: Callable[[tuple[Any, ...]], tuple[tuple[str, str], ...]] = _citations) -> tuple[Any, ...]:
+    claims = tuple((c.text, cited(c.sources), c.value, c.unit) for c in f.claims) if f.claims else ()
+    return (f.id, sys.intern(f.topic), f.text, cited(f.sources), *f[4:10], claims, f.severity, f.line)
 
 
 def _table_plain(t: store.Table) -> tuple[Any, ...]:
@@ -144,6 +144,13 @@ class FactSections:
         self._chunks: list[tuple[str, int]] = []
         self._chunk_of: dict[str, int] = {}
         self._in_order = array("I")
+        self._cited: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}  # a store cites a few sources over and over
+
+    def _citations(self, citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
+        found = self._cited.get(citations)
+        if found is None:
+            found = self._cited[citations] = _citations(citations)
+        return found
 
     def add(self, fact: store.Fact) -> None:
         filling = self._filling.get(fact.topic)
@@ -151,7 +158,7 @@ class FactSections:
             filling = self._filling[fact.topic] = (len(self._chunks), [])
             self._chunks.append((fact.topic, 0))
         number, part = filling
-        part.append(_fact_plain(fact))
+        part.append(_fact_plain(fact, self._citations))
         self._chunk_of[fact.id] = number
         self._in_order.append(number)
         if len(part) == FACT_CHUNK:

@@ -54,23 +54,25 @@ def in_two(count: int, work: Callable[[int, int], T], encode: Callable[[T], Any]
         finally:
             os._exit(status)
     os.close(write_end)
-    payload, pipe = b"", None
+    reply, received, pipe = None, False, None
     try:
         first = work(0, middle)
         pipe = os.fdopen(read_end, "rb")
-        payload = pipe.read()
+        try:
+            reply = marshal.load(pipe)  # read as it is decoded: a large half's reply is not held twice
+            received = True
+        except (EOFError, ValueError, TypeError):  # the child failed before or while writing
+            pass
     finally:
         if pipe is None:
             os.close(read_end)
         else:
             pipe.close()
-        if not payload:  # interrupted, or the child failed: do not wait for it to finish its half
+        if not received:  # interrupted, or the child failed: do not wait for it to finish its half
             _stop(pid)
         _, status = os.waitpid(pid, 0)
-    if status == 0:
+    if status == 0 and received:
         try:
-            reply = marshal.loads(payload)
-            del payload  # a large half's reply: not held twice while it is decoded
             return first, decode(reply)
         except Exception:  # noqa: BLE001 - a reply that does not decode: do that half here
             pass

@@ -123,6 +123,8 @@ LAYOUTS = {
     + fact(1)
     + '\n[[fact]]\nid = "climate.list"\ntopic = "climate"\ntext = "T"\nsources = [\n"s1",\n]\naliases = [\n"a",\n]\n'
     + fact(2),
+    "a header on the first line, after a byte order mark": "\ufeff" + HEAD.split("\n", 1)[1] + "".join(fact(n) for n in range(4)),
+    "a fact on the first line": fact(0).lstrip("\n") + HEAD.split("\n", 1)[1] + fact(1, "history"),
     "two topics interleaved over many sections": HEAD + "".join(fact(n, ("climate", "history")[n % 3 == 0]) for n in range(700)),
 }
 
