@@ -10,7 +10,7 @@ What stays in memory is the store's bytes, the ids seen so far and the sections 
 The result is the same entry the plain way writes, fact for fact (tests/test_bulk.py). Whatever this path does not
 expect makes it give up, and the caller reads the store the plain way, which also reports any problem with
 its exact file:line: a piece that does not parse or decode, a piece that reaches into another (`[[fact.claim]]`
-after a `[[table]]`, a table declared twice), any validation problem, or a cache directory that cannot take
+after a `[[table]]`, `[store]` declared twice), any validation problem, or a cache directory that cannot take
 the entry.
 """
 
@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 
 from . import cache
-from .store import CollectorPaused, Locator, Store, StoreError, Validator, _parse
+from .store import CollectorPaused, Locator, Store, StoreError, Validator, parse
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
         data = data[len(BOM) :]
     head_parts, batches = _pieces(data)
     head_text, head_starts = _joined_text(head_parts)
-    head = _parse(head_text, name)
+    head = parse(head_text, name)
     if "fact" in head:  # a piece outside the facts reaches into them ([[fact.claim]] after a [[table]], say)
         raise _Unexpected
     validator = Validator(name, head_text)
@@ -102,7 +102,7 @@ def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
     seen = ("fact", ())  # what `ids` keeps for a fact once its batch is done (a duplicate is reported the plain way)
     for start, end, first_line in batches:
         text = data[start:end].decode("utf-8")
-        part = _parse(text, name)
+        part = parse(text, name)
         if part.keys() != {"fact"} or not isinstance(part["fact"], list):
             raise _Unexpected
         validator.locator = _ShiftedLocator(text, [(1, first_line)])  # type: ignore[assignment]
