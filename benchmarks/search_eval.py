@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from hamhung_cli.evaluation import evaluate, read_cases, report
-from hamhung_cli.search import index_store
+from hamhung_cli.indexing import index_store
 from hamhung_cli.store import default_store_path, load
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -141,7 +141,7 @@ class Session:
         """Whether the index's cache entry has just been written section by section: the documents of one section of
         facts at a time, and each finished section straight to disk, so only the postings are held whole."""
         from . import cache
-        from .search import document_runs, lay_out_index, store_subject
+        from .indexing import document_runs, lay_out_index, store_subject
 
         store = self.store
 
@@ -153,7 +153,7 @@ class Session:
         return cache.write_entry(self.digest, "index", lay_out)
 
     def _index_sections(self) -> dict[str, object]:
-        from .search import store_index_sections
+        from .indexing import store_index_sections
 
         with CollectorPaused():
             return store_index_sections(self.store)

@@ -224,7 +224,8 @@ def test_without_a_usable_cache_directory_the_store_is_read_whole(tmp_path: Path
 def test_an_index_built_a_section_at_a_time_ranks_exactly_as_before(tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index numbers a cached store's documents section by section, not in the store's order: equal scores must
     still come by kind, then id, and every score must be the same as from the store read whole."""
-    from hamhung_cli.search import index_store, search
+    from hamhung_cli.indexing import index_store
+    from hamhung_cli.search import search
 
     monkeypatch.setattr(cache, "FACT_CHUNK", 4)
     monkeypatch.setattr("hamhung_cli.search.DOC_CHUNK", 8)

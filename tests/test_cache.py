@@ -45,7 +45,8 @@ def test_first_run_writes_the_cache_and_the_next_one_reads_it(store_copy: Path, 
     first = search_first(store_copy, "vinalon")
     assert {"store", "index"} <= kinds(cache_home), "store and index cached"
     monkeypatch.setattr("hamhung_cli.store.Validator.build", lambda *a: pytest.fail("parsed again despite a valid cache"))
-    monkeypatch.setattr("hamhung_cli.search.index_sections", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
+    monkeypatch.setattr("hamhung_cli.bulk.write_store_entry", lambda *a: pytest.fail("store written again despite a valid cache"))
+    monkeypatch.setattr("hamhung_cli.indexing.lay_out_index", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
     assert search_first(store_copy, "vinalon") == first
 
 

@@ -97,7 +97,8 @@ def test_related_ids_point_at_real_entries(store: Store) -> None:
 
 def test_every_alias_belongs_to_a_real_entry_and_finds_it(store: Store) -> None:
     """An alias is searchable: searching it exactly brings its own entry into the top results."""
-    from hamhung_cli.search import index_store, search
+    from hamhung_cli.indexing import index_store
+    from hamhung_cli.search import search
 
     index = index_store(store)
     for fact in list(store.facts.values())[::7]:  # a spread sample keeps the suite fast

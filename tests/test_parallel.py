@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hamhung_cli import parallel, search
+from hamhung_cli import indexing, parallel
 from hamhung_cli.session import Session
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is what is being tested")
@@ -85,11 +85,11 @@ def _ordered(value: object) -> object:
 
 def _store_sections_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     store = Session(path).store
-    monkeypatch.setattr(search, "PARALLEL_DOCS", 10**9)
-    alone = search.store_index_sections(store)
-    monkeypatch.setattr(search, "PARALLEL_DOCS", 1)
+    monkeypatch.setattr(indexing, "PARALLEL_DOCS", 10**9)
+    alone = indexing.store_index_sections(store)
+    monkeypatch.setattr(indexing, "PARALLEL_DOCS", 1)
     monkeypatch.setattr(parallel, "cpus", lambda: 2)
-    split = search.store_index_sections(store)
+    split = indexing.store_index_sections(store)
     return _ordered(alone), _ordered(split)
 
 

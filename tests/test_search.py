@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hamhung_cli.search import index_store, max_edits, search, split_compound, unmatched_terms
+from hamhung_cli.indexing import index_store
+from hamhung_cli.search import max_edits, search, split_compound, unmatched_terms
 from hamhung_cli.store import load
 
 
@@ -92,13 +93,13 @@ def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: 
 
 def test_context_fields_kept_once_give_the_same_hits_as_in_every_posting(monkeypatch: pytest.MonkeyPatch) -> None:
     """The topic's and table's names are stored once per context, not per document: nothing a query sees may change."""
-    from hamhung_cli import search as search_module
-    from hamhung_cli.search import documents, index_sections
+    from hamhung_cli import indexing, search
+    from hamhung_cli.indexing import documents, index_sections
 
     store = load(Path(__file__).parent.parent / "facts.toml")
     compact = index_store(store)
-    monkeypatch.setattr(search_module, "CONTEXT_FIELDS", ())
-    reference = search_module.Index(index_sections(documents(store), search_module.store_subject(store)).__getitem__)
+    monkeypatch.setattr(indexing, "CONTEXT_FIELDS", ())
+    reference = search.Index(index_sections(documents(store), indexing.store_subject(store)).__getitem__)
     assert len(compact.section("contexts")["fields"]) > 1 and not reference.section("contexts")["fields"]
     words = {w for n, d in reference.shapes for w in reference.section(f"vocab:{n}.{d}").split("\n")}
     assert words == {w for n, d in compact.shapes for w in compact.section(f"vocab:{n}.{d}").split("\n")}

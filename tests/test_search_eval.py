@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from hamhung_cli.cli import app
 from hamhung_cli.evaluation import Case, evaluate, hit_rate, read_cases
-from hamhung_cli.search import index_store
+from hamhung_cli.indexing import index_store
 from hamhung_cli.store import Store, load
 from hamhung_cli.views import item_listing
 
@@ -68,7 +68,7 @@ def test_the_inverted_index_finds_what_scoring_every_document_finds(store: Store
 
     from hamhung_cli import search as search_module
 
-    index = search_module.index_store(store)
+    index = index_store(store)
     queries = [case.query for case in CASES]
     indexed = {q: [(r.document.id, r.score) for r in search_module.search(index, q, limit=20)] for q in queries}
 
