@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the search module (and rapidfuzz) load only when a command 
     from collections.abc import Callable
     from typing import Any
 
+    from . import cache
     from .search import Index
 
 
@@ -90,9 +91,7 @@ class Session:
         stamp = self._stamp()
         if stamp is not None and stamp in _LOADED:
             return _LOADED[stamp]
-        sections = cache.Sections(self.digest, "store", self._store_sections, cache.StoreSections())
-        if not sections.from_cache and self._written_piece_by_piece():
-            sections = cache.Sections(self.digest, "store", self._store_sections, cache.StoreSections())
+        sections = self._entry("store", self._store_sections, cache.StoreSections(), self._written_piece_by_piece)
         if sections.from_cache:
             # The entry is named by content, so a copy of the same store elsewhere shares it: the path is this one.
             loaded = cache.sectioned_store(sections)._replace(path=str(self.path))
@@ -129,13 +128,19 @@ class Session:
 
     @cached_property
     def index(self) -> Index:
-        from . import cache
         from .search import Index, check_section
 
-        sections = cache.Sections(self.digest, "index", self._index_sections, check_section)
-        if not sections.from_cache and self._index_written():
-            sections = cache.Sections(self.digest, "index", self._index_sections, check_section)
-        return Index(sections)
+        return Index(self._entry("index", self._index_sections, check_section, self._index_written))
+
+    def _entry(self, kind: str, build: Callable[[], dict[str, Any]], decode: Callable[[str, Any], Any], write: Callable[[], bool]) -> cache.Sections:
+        """The store's cache entry of this kind, written first (by `write`, section by section) if there is none.
+        `build` makes the sections in memory when the entry cannot be written, or one of them proves damaged."""
+        from . import cache
+
+        sections = cache.Sections(self.digest, kind, build, decode)
+        if not sections.from_cache and write():
+            sections = cache.Sections(self.digest, kind, build, decode)
+        return sections
 
     def _index_written(self) -> bool:
         """Whether the index's cache entry has just been written section by section: the documents of one section of
