@@ -100,12 +100,12 @@ def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
     ids: dict[str, tuple[str, tuple[Any, ...]]] = {}
     related: dict[str, Any] = {}  # facts that name others: checked once every id is known
     seen = ("fact", ())  # what `ids` keeps for a fact once its batch is done (a duplicate is reported the plain way)
-    for start, end, first_line in batches:
-        text = data[start:end].decode("utf-8")
+    for batch in batches:
+        text, starts = _joined_text([(data[start:end].decode("utf-8"), first_line) for start, end, first_line in batch])
         part = parse(text, name)
         if part.keys() != {"fact"} or not isinstance(part["fact"], list):
             raise _Unexpected
-        validator.locator = _ShiftedLocator(text, [(1, first_line)])  # type: ignore[assignment]
+        validator.locator = _ShiftedLocator(text, starts)  # type: ignore[assignment]
         facts = validator.facts(part, topics, sources, ids)
         if validator.problems:
             raise _Unexpected
@@ -122,9 +122,10 @@ def _lay_out(data: bytes, name: str, sections: cache.FactSections) -> None:
     sections.finish(Store(name, store_name, summary, names, aliases, sources, topics, {}, tables))
 
 
-def _pieces(data: bytes) -> tuple[list[tuple[str, int]], list[tuple[int, int, int]]]:
+def _pieces(data: bytes) -> tuple[list[tuple[str, int]], list[list[tuple[int, int, int]]]]:
     """The store cut before its top-level headers: the text of the pieces that are not facts (the root, [store],
-    [[topic]], [[table]] …) and the byte range of each batch of facts (about BATCH_BYTES), each with its first line.
+    [[topic]], [[table]] …), each with its first line, and the facts in batches of about BATCH_BYTES, each batch as
+    the byte ranges of its runs of facts and their first lines.
 
     Only the few other headers and one [[fact]] per batch are looked for one by one; the regular expressions skip
     over the rest of the store's 100,000 headers in C.
@@ -140,16 +141,20 @@ def _pieces(data: bytes) -> tuple[list[tuple[str, int]], list[tuple[int, int, in
             ranges.append((facts, end, True))
             facts = end
     head: list[tuple[str, int]] = []
-    batches: list[tuple[int, int, int]] = []
-    line, counted = 1, 0
+    batches: list[list[tuple[int, int, int]]] = [[]]
+    size, line, counted = 0, 1, 0
     for start, end, facts in ranges:
         line += data.count(b"\n", counted, start)
         counted = start
-        if facts:
-            batches.append((start, end, line))
-        else:
+        if not facts:
             head.append((data[start:end].decode("utf-8"), line))
-    return head, batches
+            continue
+        if size >= BATCH_BYTES:  # runs of facts between other entries (a table after each fact, say) share a batch
+            batches.append([])
+            size = 0
+        batches[-1].append((start, end, line))
+        size += end - start
+    return head, [batch for batch in batches if batch]
 
 
 def _next_fact(data: bytes, start: int, stop: int) -> int:
