@@ -531,10 +531,9 @@ class SectionWriter:
         if self._path is None:
             return
         try:
-            directory = os.path.dirname(self._path)
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            if _safe(directory):
-                self._body_path, handle = _temporary(directory)
+            created = _temporary(self._path)
+            if created is not None:
+                self._body_path, handle = created
                 self._body = os.fdopen(handle, "w+b")
         except OSError:
             self._body = None
@@ -681,11 +680,10 @@ def _write(path: str | None, parts: Iterable[bytes]) -> bool:
     if path is None:
         return False
     try:
-        directory = os.path.dirname(path)
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        if not _safe(directory):
+        created = _temporary(path)
+        if created is None:
             return False
-        temporary, handle = _temporary(directory)
+        temporary, handle = created
         try:
             with os.fdopen(handle, "wb") as out:
                 out.writelines(parts)
@@ -701,12 +699,17 @@ def _write(path: str | None, parts: Iterable[bytes]) -> bool:
     return True
 
 
-def _temporary(directory: str) -> tuple[str, int]:
-    """A new file in `directory`, readable by us alone, and its descriptor.
+def _temporary(path: str) -> tuple[str, int] | None:
+    """A new file beside the entry `path` (its directory made if missing), readable by us alone, and its descriptor;
+    None when the directory is not safe to use (see _safe). OSError when it cannot be made.
 
     What tempfile.mkstemp does, without importing tempfile (shutil, random, bz2, lzma: 15 ms): a name no other run
     can hold (process id, clock, random bits), created exclusively.
     """
+    directory = os.path.dirname(path)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    if not _safe(directory):
+        return None
     temporary = os.path.join(directory, f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.bin")
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     return temporary, os.open(temporary, flags, 0o600)
