@@ -12,7 +12,8 @@ from pathlib import Path
 
 from hamhung_cli.evaluation import evaluate, read_cases, report
 from hamhung_cli.indexing import index_store
-from hamhung_cli.store import default_store_path, load
+from hamhung_cli.store import default_store_path
+from hamhung_cli.validation import load
 
 ROOT = Path(__file__).resolve().parent.parent
 

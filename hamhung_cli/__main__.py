@@ -1,5 +1,10 @@
 """`python -m hamhung_cli`."""
 
-from .fast import main
+import sys
 
-main()
+try:  # Ctrl-C while the program is still loading ends as quietly as Ctrl-C later on
+    from .fast import main
+
+    main()
+except KeyboardInterrupt:
+    sys.exit(130)

@@ -1,58 +1,53 @@
-"""A cache of the validated store and its search index, so a run skips TOML parsing and index building.
+"""A cache of the validated store and its search index in one SQLite database per store content.
 
-Each is one file of named sections (a table of contents, then the sections), so a run reads only what
-it needs: `hamhung TOPIC` that topic's facts, a search the postings of its words and the documents it
-shows. On a store of 100,000 facts that is a few per cent of the whole.
+A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`; if there is none, it parses and
+validates the store, builds the index and writes the database once. The database has plain tables (sources, topics,
+facts, tables) read with indexed queries, so `hamhung TOPIC` on a large store reads that topic's facts and nothing
+more, and a search reads the index sections its words need.
 
 Never trusted blindly:
-- The cache file is named by the store's content hash, the cache format and the Python version, so an
-  edited store, a new release or another Python never reads a stale entry.
-- The table of contents and every section carry their own BLAKE2b-256 checksum, checked as they are read; a truncated
-  or corrupted file fails the check and is rebuilt from the store, even halfway through a run.
-- It is decoded with `marshal` (data only, nothing is executed, unlike pickle) and rebuilt field by field
-  into the store's and the index's own record types; any other shape raises and the entry is ignored and rebuilt.
-- A cache directory or file that is a symlink, not owned by this user, or writable by others is not used.
-- Writes go to a temporary file that is renamed into place, so readers never see half a file; a read-only,
-  full or missing cache directory just means no cache.
+- Named by the content hash, this format and the Python version: an edited store or a new release never reads a
+  stale database.
+- Opened read-only (`mode=ro`, `query_only`, `trusted_schema=OFF`, no extensions) and only when it is a regular file
+  owned by this user in a directory owned by this user and writable by nobody else, checked with fstat on the opened
+  descriptor. Records are stored with `marshal` (data only, nothing is executed) and rebuilt field by field; any
+  other shape, a damaged, foreign or locked database is ignored and the store is read from its file instead.
+- Written through atomic.replacing, so readers never see half a database; a read-only, full or missing cache
+  directory just means no cache.
 """
 
 from __future__ import annotations
 
-import itertools
 import marshal
 import os
+import sqlite3
 import stat
 import sys
 import time
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from . import store
+from .atomic import replacing
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
-if TYPE_CHECKING:
-    from typing import Any, TypeGuard
-
-try:  # the built-in BLAKE2b: hashlib would first load OpenSSL, a few milliseconds of every start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import blake2b
-
-
-def checksum(data: bytes) -> bytes:
-    """BLAKE2b-256: as strong as SHA-256 and three times faster here than the built-in SHA-256."""
-    return blake2b(data, digest_size=32).digest()
-
-
-FORMAT = 12
-MAGIC = b"HAMHUNG-CACHE\n"  # an entry of one payload (the replayed --help, the store's stamp)
-SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store, the index)
+FORMAT = 13
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
+KEEP_ENTRIES = 8  # databases kept, the most recently written: each edit of a store leaves a new one
+STALE_TEMPORARY_NS = 3600 * 10**9  # a temporary file this old was left by a killed run
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE sources(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE topics(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE facts(position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, topic TEXT NOT NULL, record BLOB NOT NULL);
+CREATE INDEX facts_by_topic ON facts(topic, position);
+CREATE TABLE store_tables(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE index_sections(name TEXT PRIMARY KEY, data BLOB NOT NULL);
+"""
 
 
-# Entries kept of each kind, the most recently used: each change to a store leaves a new store and index entry
-# (tens of megabytes for a large store), and each terminal size a new page, so the cache would only grow.
-KEEP_ENTRIES = {"store": 8, "index": 8, "stamp": 256, "page": 200, "help": 200}
+class Damaged(Exception):
+    """A cached database that cannot be read or does not have the shape this version writes."""
 
 
 def cache_dir() -> str | None:
@@ -64,652 +59,252 @@ def cache_dir() -> str | None:
     if base and os.path.isabs(base):
         return os.path.join(base, "hamhung")
     home = os.environ.get("HOME")
-    if not home:
-        return None
-    return os.path.join(home, ".cache", "hamhung")
+    return os.path.join(home, ".cache", "hamhung") if home else None
 
 
-def entry_path(digest: str, kind: str) -> str | None:
+def entry_path(digest: str) -> str | None:
     directory = cache_dir()
-    return os.path.join(directory, f"{digest[:32]}-{kind}-{_VERSION}.bin") if directory else None
+    return os.path.join(directory, f"{digest[:32]}-{_VERSION}.sqlite") if directory else None
 
 
-def content_digest(data: bytes) -> str:
-    return checksum(data).hex()
+def _ours(info: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else."""
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-# --------------------------------------------------------------------------- the store in sections
-
-FACT_CHUNK = 256  # facts per section: `hamhung TOPIC` loads its topic's sections, a search those of its results
-WHERE_BUCKET = 2048  # about this many fact ids per section of the id → facts section map
-
-
-def bucket_of(key: str, buckets: int) -> int:
-    """A key's section number (of a map kept in several sections): stable across runs, unlike hash()."""
-    if buckets == 1:
-        return 0  # a small store's maps are one section each: no need even to import zlib
-    return bucketing(buckets)(key)
+def _safe_directory(directory: str) -> bool:
+    try:
+        info = os.lstat(directory)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _ours(info)
 
 
-def bucketing(buckets: int) -> Callable[[str], int]:
-    """bucket_of for many keys: the same numbers, without a call and an import per key."""
-    if buckets == 1:
-        return lambda key: 0
-    from zlib import crc32
-
-    return lambda key: crc32(key.encode("utf-8", "surrogatepass")) % buckets
+def _uri(path: str, mode: str) -> str:
+    escaped = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{escaped}?mode={mode}"
 
 
-def _citations(citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
-    # Interned: marshal then writes each repeated source id once and refers back to it.
-    return tuple((sys.intern(c[0]), c[1]) for c in citations)
+def _connect(path: str, mode: str) -> sqlite3.Connection:
+    db = sqlite3.connect(_uri(path, mode), uri=True, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA trusted_schema=OFF")
+    return db
 
 
-def _fact_plain(f: store.Fact, cited: Callable[[tuple[Any, ...]], tuple[tuple[str, str], ...]] = _citations) -> tuple[Any, ...]:
-    claims = tuple((c.text, cited(c.sources), c.value, c.unit) for c in f.claims) if f.claims else ()
-    return (f.id, sys.intern(f.topic), f.text, cited(f.sources), *f[4:10], claims, f.severity, f.line)
-
-
-def _table_plain(t: store.Table) -> tuple[Any, ...]:
-    def row(r: store.MonthlyRow | store.RecordRow) -> tuple[Any, ...]:
-        if isinstance(r, store.RecordRow):
-            return (r.id, r.cells, r.names, r.aliases, _citations(r.sources), r.note, r.line)
-        return tuple(r)
-
-    return (*t[:4], _citations(t.sources), tuple(tuple(c) for c in t.columns), tuple(row(r) for r in t.rows), *t[7:])
-
-
-def store_sections(value: store.Store) -> dict[str, Any]:
-    """The store as plain data in sections (see FactSections), by name."""
-    sections: dict[str, Any] = {}
-    laid_out = FactSections(sections.__setitem__)
-    for fact in value.facts.values():
-        laid_out.add(fact)
-    laid_out.finish(value)
-    return sections
-
-
-class FactSections:
-    """Lays a store's facts out in sections as they come, handing each section on (`emit`) once it is full:
-    facts:N (FACT_CHUNK facts of one topic each, numbered in the order they were begun), then, from `finish`,
-    where:B (fact id → its facts section, for ids in bucket B), order (each fact's section number in the store's
-    order, or None if reading the sections in turn gives it) and meta (everything but the facts).
-
-    Only the sections being filled are held, so a large store can be laid out as it is read (bulk.py).
-    """
-
-    def __init__(self, emit: Callable[[str, Any], None]) -> None:
-        self._emit = emit
-        self._filling: dict[str, tuple[int, list[tuple[Any, ...]]]] = {}  # topic → its open section's number and facts
-        self._chunks: list[tuple[str, int]] = []
-        self._chunk_of: dict[str, int] = {}
-        self._in_order = array("I")
-        self._cited: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}  # a store cites a few sources over and over
-
-    def _citations(self, citations: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
-        found = self._cited.get(citations)
-        if found is None:
-            found = self._cited[citations] = _citations(citations)
-        return found
-
-    def add(self, fact: store.Fact) -> None:
-        filling = self._filling.get(fact.topic)
-        if filling is None:
-            filling = self._filling[fact.topic] = (len(self._chunks), [])
-            self._chunks.append((fact.topic, 0))
-        number, part = filling
-        part.append(_fact_plain(fact, self._citations))
-        self._chunk_of[fact.id] = number
-        self._in_order.append(number)
-        if len(part) == FACT_CHUNK:
-            self._close(fact.topic)
-
-    def _close(self, topic: str) -> None:
-        number, part = self._filling.pop(topic)
-        self._chunks[number] = (topic, len(part))
-        self._emit(f"facts:{number}", part)
-
-    def finish(self, value: store.Store) -> None:
-        """The last sections: `value` gives everything but the facts (its own facts are not read)."""
-        for topic in list(self._filling):
-            self._close(topic)
-        in_order = self._in_order
-        buckets = max(1, len(self._chunk_of) // WHERE_BUCKET)
-        where: list[dict[str, int]] = [{} for _ in range(buckets)]
-        bucket = bucketing(buckets)
-        for fact_id, number in self._chunk_of.items():
-            where[bucket(fact_id)][fact_id] = number
-        for b in range(buckets):
-            self._emit(f"where:{b}", where[b])
-        # The store's order, as each fact's section number, unless reading the sections one after another gives it.
-        self._emit("order", None if all(a <= b for a, b in zip(in_order, in_order[1:], strict=False)) else in_order.tobytes())
-        # Last in the entry: every run reads it first, so an entry cut short or damaged at its end is found at once.
-        self._emit(
-            "meta",
-            (
-                *value[:5],
-                [tuple(x) for x in value.sources.values()],
-                [tuple(x) for x in value.topics.values()],
-                [_table_plain(t) for t in value.tables.values()],
-                self._chunks,
-                buckets,
-            ),
-        )
+# --------------------------------------------------------------------------- records as plain data
 
 
 def _cites(items: tuple[Any, ...]) -> tuple[store.Citation, ...]:
     return tuple(store.Citation(*c) for c in items)
 
 
-def _facts_from_plain(plain: list[Any], sources: Mapping[str, store.Source]) -> list[store.Fact]:
-    """A section's facts as records: built with tuple.__new__ after checking each field count, since
-    a topic page of thousands of facts spends most of its time here. Citations shared between facts
-    are decoded (and their sources checked to exist) once."""
-    width = len(store.Fact._fields)
-    new, fact_type, claim = tuple.__new__, store.Fact, store.Claim
-    citations: dict[tuple[Any, ...], tuple[store.Citation, ...]] = {}
-
-    def cited(plain_citations: tuple[Any, ...]) -> tuple[store.Citation, ...]:
-        found = citations.get(plain_citations)
-        if found is None:
-            found = citations[plain_citations] = _cites(plain_citations)
-            _expect(all(c.source in sources for c in found))
-        return found
-
-    facts = []
-    for f in plain:
-        # Records have defaults: a tuple one field short would load with every later field shifted, so lengths must match exactly.
-        _expect(type(f) is tuple and len(f) == width)
-        cites = cited(f[3])
-        claims = tuple(claim(text, cited(claim_sources), v, unit) for text, claim_sources, v, unit in f[10]) if f[10] else ()
-        facts.append(new(fact_type, (f[0], f[1], f[2], cites, *f[4:10], claims, *f[11:])))
-    return facts
+def _plain_cites(citations: tuple[store.Citation, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(c) for c in citations)  # type: ignore[misc]
 
 
-def _table_from_plain(t: tuple[Any, ...]) -> store.Table:
-    _expect(len(t) == len(store.Table._fields))
-    _expect(all(len(r) == len((store.RecordRow if t[3] == "records" else store.MonthlyRow)._fields) for r in t[6]))
-    if t[3] == "records":
-        rows = tuple(store.RecordRow(*r[:4], _cites(r[4]), *r[5:]) for r in t[6])
-    else:
-        rows = tuple(store.MonthlyRow(*r) for r in t[6])
+def fact_plain(f: store.Fact) -> bytes:
+    claims = tuple((c.text, _plain_cites(c.sources), c.value, c.unit) for c in f.claims)
+    return marshal.dumps((*f[:3], _plain_cites(f.sources), *f[4:10], claims, *f[11:]))
+
+
+def fact_record(data: bytes) -> store.Fact:
+    f = marshal.loads(data)
+    if type(f) is not tuple or len(f) != len(store.Fact._fields):
+        raise ValueError("not a fact")
+    claims = tuple(store.Claim(text, _cites(cites), value, unit) for text, cites, value, unit in f[10])
+    return store.Fact(*f[:3], _cites(f[3]), *f[4:10], claims, *f[11:])
+
+
+def table_plain(t: store.Table) -> bytes:
+    rows = tuple((*r[:4], _plain_cites(r.sources), *r[5:]) if isinstance(r, store.RecordRow) else tuple(r) for r in t.rows)
+    return marshal.dumps((*t[:4], _plain_cites(t.sources), tuple(map(tuple, t.columns)), rows, *t[7:]))
+
+
+def table_record(data: bytes) -> store.Table:
+    t = marshal.loads(data)
+    if type(t) is not tuple or len(t) != len(store.Table._fields):
+        raise ValueError("not a table")
+    row_type = store.RecordRow if t[3] == "records" else store.MonthlyRow
+    if any(len(r) != len(row_type._fields) for r in t[6]):
+        raise ValueError("not a table row")
+    rows = tuple(store.RecordRow(*r[:4], _cites(r[4]), *r[5:]) if row_type is store.RecordRow else store.MonthlyRow(*r) for r in t[6])
     return store.Table(*t[:4], _cites(t[4]), tuple(store.Column(*c) for c in t[5]), rows, *t[7:])
 
 
-class StoreSections:
-    """Decodes a cached store's sections into records, checking each against the shape this version writes
-    and the facts against the meta section (read first): their count and topic, and that every source they
-    cite exists. Any exception means the section is not used (cache.Sections rebuilds from the store)."""
+class CachedFacts(Mapping[str, store.Fact]):
+    """A store's facts read from the database as they are asked for: a topic's facts, one fact, or all in order.
 
-    def __init__(self) -> None:
-        self._meta: tuple[Any, ...] | None = None
+    If the database fails part-way through a run (damaged on disk meanwhile), the facts come from `fallback`, the
+    store read from its file, so a run never ends in a traceback or with half an answer."""
 
-    def __call__(self, name: str, plain: Any) -> Any:
-        if name == "meta":
-            self._meta = _meta_from_plain(plain)
-            return self._meta
-        if name.startswith("where:"):
-            _expect(isinstance(plain, dict) and all(type(v) is int for v in plain.values()))
-            return plain
-        _expect(self._meta is not None)
-        assert self._meta is not None
-        if name == "order":
-            return _order_from_plain(plain, self._meta[8])
-        _expect(name.startswith("facts:") and isinstance(plain, list))
-        sources, chunks = self._meta[5], self._meta[8]
-        topic, count = chunks[int(name.partition(":")[2])]
-        facts = _facts_from_plain(plain, sources)
-        _expect(len(facts) == count and all(f.topic == topic for f in facts))
-        return facts
+    def __init__(self, db: sqlite3.Connection, fallback: Callable[[], Mapping[str, store.Fact]]) -> None:
+        self._db = db
+        self._fallback = fallback
+        self._whole: Mapping[str, store.Fact] | None = None
 
-
-def _order_from_plain(plain: Any, chunks: list[tuple[str, int]]) -> array[int] | None:
-    """The store's order as each fact's section number (None: the sections in turn), if every section is named
-    exactly as often as it holds facts."""
-    if plain is None:
+    def _query(self, sql: str, *args: object) -> list[Any] | None:
+        if self._whole is None:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except (sqlite3.Error, ValueError, TypeError, EOFError):
+                self._whole = self._fallback()
         return None
-    from collections import Counter
 
-    _expect(isinstance(plain, bytes) and len(plain) % 4 == 0)
-    numbers = array("I")
-    numbers.frombytes(plain)
-    _expect(Counter(numbers) == {n: count for n, (_, count) in enumerate(chunks) if count})
-    return numbers
-
-
-def _meta_from_plain(plain: Any) -> tuple[Any, ...]:
-    path, name, summary, names, aliases, sources, topics, tables, chunks, buckets = plain
-    _expect(all(len(s) == len(store.Source._fields) for s in sources) and all(len(t) == len(store.Topic._fields) for t in topics))
-    _expect(isinstance(chunks, list) and all(isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], int) for c in chunks))
-    _expect(type(buckets) is int and buckets >= 1)
-    source_records = {s[0]: store.Source(*s) for s in sources}
-    topic_records = {t[0]: store.Topic(*t) for t in topics}
-    table_records = {t[0]: table for t in tables for table in (_table_from_plain(t),)}
-    _expect(all(topic in topic_records for topic, _ in chunks) and all(t.topic in topic_records for t in table_records.values()))
-    return (path, name, summary, names, aliases, source_records, topic_records, table_records, chunks, buckets)
-
-
-class SectionedFacts(Mapping[str, "store.Fact"]):
-    """Store.facts of a cached store: a read-only mapping that loads one section of facts at a time.
-
-    `hamhung TOPIC` needs one topic's facts and a search only its results', so neither reads the other
-    99 % of a large store. Iteration keeps the store's order.
-    """
-
-    def __init__(self, section: Callable[[str], Any], chunks: list[tuple[str, int]], buckets: int) -> None:
-        self._section = section
-        self._chunks = chunks
-        self._buckets = buckets
-        self._loaded: dict[int, list[store.Fact]] = {}
-        self._where: dict[int, dict[str, int]] = {}
-        self._by_id: dict[int, dict[str, store.Fact]] = {}  # a loaded section's facts by id, made on the first lookup
-
-    def _chunk(self, number: int) -> list[store.Fact]:
-        if number not in self._loaded:
-            self._loaded[number] = self._section(f"facts:{number}")
-        return self._loaded[number]
-
-    def runs(self) -> list[tuple[int, Callable[[], list[store.Fact]]]]:
-        """Each section's fact count and a function that reads it, without keeping it: for indexing a large store
-        a section at a time (the sections in turn, not the store's order)."""
-        return [(count, lambda number=number: self._section(f"facts:{number}")) for number, (_, count) in enumerate(self._chunks)]
+    def _facts(self, sql: str, *args: object) -> list[store.Fact] | None:
+        rows = self._query(sql, *args)
+        if rows is None:
+            return None
+        try:
+            return [fact_record(data) for (data,) in rows]
+        except (ValueError, TypeError, EOFError):
+            self._whole = self._fallback()
+            return None
 
     def in_topic(self, topic: str) -> list[store.Fact]:
-        return [f for n, (t, _) in enumerate(self._chunks) if t == topic for f in self._chunk(n)]
+        found = self._facts("SELECT record FROM facts WHERE topic = ? ORDER BY position", topic)
+        return [f for f in self._whole.values() if f.topic == topic] if found is None else found  # type: ignore[union-attr]
 
     def count_in(self, topic: str) -> int:
-        return sum(count for t, count in self._chunks if t == topic)
-
-    def _chunk_number(self, fact_id: str) -> int | None:
-        bucket = bucket_of(fact_id, self._buckets)
-        if bucket not in self._where:
-            self._where[bucket] = self._section(f"where:{bucket}")
-        return self._where[bucket].get(fact_id)
+        rows = self._query("SELECT count(*) FROM facts WHERE topic = ?", topic)
+        return sum(f.topic == topic for f in self._whole.values()) if rows is None else rows[0][0]  # type: ignore[union-attr]
 
     def __getitem__(self, fact_id: str) -> store.Fact:
-        number = self._chunk_number(fact_id) if isinstance(fact_id, str) else None
-        if number is None or not 0 <= number < len(self._chunks):
+        found = self._facts("SELECT record FROM facts WHERE id = ?", fact_id) if isinstance(fact_id, str) else []
+        if found is None:
+            return self._whole[fact_id]  # type: ignore[index]
+        if not found:
             raise KeyError(fact_id)
-        if number not in self._by_id:
-            self._by_id[number] = {fact.id: fact for fact in self._chunk(number)}
-        return self._by_id[number][fact_id]  # a KeyError when the map names the wrong section
+        return found[0]
 
     def __contains__(self, fact_id: object) -> bool:
-        try:
-            self[fact_id]  # type: ignore[index]
-        except KeyError:
-            return False
-        return True
+        rows = self._query("SELECT 1 FROM facts WHERE id = ?", fact_id) if isinstance(fact_id, str) else []
+        return fact_id in self._whole if rows is None else bool(rows)  # type: ignore[operator]
 
     def __len__(self) -> int:
-        return sum(count for _, count in self._chunks)
-
-    def _in_order(self) -> Iterator[store.Fact]:
-        numbers = self._section("order")
-        if numbers is None:
-            for number in range(len(self._chunks)):
-                yield from self._chunk(number)
-            return
-        cursors = [0] * len(self._chunks)
-        for number in numbers:
-            yield self._chunk(number)[cursors[number]]
-            cursors[number] += 1
+        rows = self._query("SELECT count(*) FROM facts")
+        return len(self._whole) if rows is None else rows[0][0]  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
-        return (f.id for f in self._in_order())
+        rows = self._query("SELECT id FROM facts ORDER BY position")
+        return iter(self._whole) if rows is None else (fact_id for (fact_id,) in rows)  # type: ignore[arg-type]
 
-    def values(self) -> Iterator[store.Fact]:  # type: ignore[override]
-        return self._in_order()
+    def values(self) -> list[store.Fact]:  # type: ignore[override]
+        found = self._facts("SELECT record FROM facts ORDER BY position")
+        return list(self._whole.values()) if found is None else found  # type: ignore[union-attr]
 
-    def items(self) -> Iterator[tuple[str, store.Fact]]:  # type: ignore[override]
-        return ((f.id, f) for f in self._in_order())
-
-
-def sectioned_store(section: Callable[[str], Any]) -> store.Store:
-    """A Store whose facts load on demand, from a cached entry's sections (decoded by StoreSections)."""
-    path, name, summary, names, aliases, sources, topics, tables, chunks, buckets = section("meta")
-    return store.Store(path, name, summary, names, aliases, sources, topics, SectionedFacts(section, chunks, buckets), tables)
+    def items(self) -> list[tuple[str, store.Fact]]:  # type: ignore[override]
+        return [(f.id, f) for f in self.values()]
 
 
-def _expect(condition: bool) -> None:
-    if not condition:
-        raise ValueError("unexpected layout in cache")
+# --------------------------------------------------------------------------- reading
 
 
-# --------------------------------------------------------------------------- reading and writing
-
-
-def _trusted(path: str | None) -> TypeGuard[str]:
-    """An entry that may be read: in a cache directory, both ours and safe."""
-    return path is not None and _safe(os.path.dirname(path)) and _safe(path)
-
-
-def _safe(path: str) -> bool:
-    """Ours, not a symlink, not writable by group or others."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    if stat.S_ISLNK(info.st_mode):
-        return False
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return False
-    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-class Sections:
-    """One cache entry's named sections, each read, checked and decoded only when asked for.
-
-    If the entry is missing, or any section turns out damaged, every section (the one asked for and all
-    later ones) comes from `build` instead, which is called at most once and whose result is written back.
-    """
-
-    def __init__(self, digest: str, kind: str, build: Callable[[], dict[str, Any]], decode: Callable[[str, Any], Any]) -> None:
-        self._digest, self._kind, self._build, self._decode = digest, kind, build, decode
-        self._entry = _open(entry_path(digest, kind))
-        self._built: dict[str, Any] | None = None
-        if self._entry is not None:
-            touch(digest, kind)
-
-    @property
-    def from_cache(self) -> bool:
-        return self._entry is not None
-
-    def __call__(self, name: str) -> Any:
-        if self._entry is not None:
-            try:
-                return self._decode(name, self._entry.load(name))
-            except Exception:  # noqa: BLE001 - a damaged or foreign section: rebuild from the source
-                self._entry = None
-        if self._built is None:
-            self._built = self._build()
-            write_sections(self._digest, self._kind, self._built)
-        return self._decode(name, self._built[name])
-
-
-class _Entry:
-    """An open sectioned entry: its table of contents checked, its sections checked as they are read."""
-
-    def __init__(self, handle: Any, toc: dict[str, tuple[int, int, bytes]], start: int) -> None:
-        self._handle, self._toc, self._start = handle, toc, start
-
-    def names(self) -> list[str]:
-        return list(self._toc)
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def load(self, name: str) -> Any:
-        offset, length, expected = self._toc[name]
-        # A positioned read: a forked child (parallel.py) shares this file's offset, and a seek then a read in each
-        # process would read the wrong bytes.
-        if hasattr(os, "pread"):
-            blob = os.pread(self._handle.fileno(), length, self._start + offset)
-        else:  # pragma: no cover - Windows, where there is no fork either
-            self._handle.seek(self._start + offset)
-            blob = self._handle.read(length)
-        if len(blob) != length or checksum(blob) != expected:
-            raise ValueError(f"cache section {name} is damaged")
-        return marshal.loads(blob)
-
-
-def _open(path: str | None) -> _Entry | None:
-    """A sectioned entry, if it is ours, safe, and its table of contents is intact."""
-    if not _trusted(path):
+def open_entry(digest: str) -> sqlite3.Connection | None:
+    """The database cached for this store content, opened read-only; None when there is none we can trust."""
+    path = entry_path(digest)
+    if path is None or not _safe_directory(os.path.dirname(path)):
         return None
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - kept open while the run reads sections
+        # O_NONBLOCK: a FIFO put in the entry's place must not hang the run; O_NOFOLLOW: nor a symlink lead elsewhere.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
-        head = handle.read(len(SECTIONS_MAGIC) + 36)
-        if len(head) != len(SECTIONS_MAGIC) + 36 or not head.startswith(SECTIONS_MAGIC):
-            raise ValueError
-        expected, size = head[len(SECTIONS_MAGIC) : -4], int.from_bytes(head[-4:], "big")
-        raw = handle.read(size)
-        if len(raw) != size or checksum(raw) != expected:
-            raise ValueError
-        toc = marshal.loads(raw)
-        if not isinstance(toc, dict) or not all(
-            isinstance(k, str) and type(v) is tuple and len(v) == 3 and type(v[0]) is int and type(v[1]) is int and type(v[2]) is bytes for k, v in toc.items()
-        ):
-            raise ValueError
-    except Exception:  # noqa: BLE001 - not an entry this version wrote
-        handle.close()
-        return None
-    return _Entry(handle, toc, len(head) + size)
-
-
-def seal_sections(blobs: dict[str, bytes]) -> bytes:
-    """A sectioned entry's bytes: magic, the table of contents' checksum and length, the table of contents
-    ({name: (offset, length, checksum)}), then the sections' marshalled bytes."""
-    return b"".join(_sealed(blobs))
-
-
-def _sealed(blobs: dict[str, bytes]) -> list[bytes]:
-    toc, offset = {}, 0
-    for name, blob in blobs.items():
-        toc[name] = (offset, len(blob), checksum(blob))
-        offset += len(blob)
-    return [*_entry_head(toc), *blobs.values()]
-
-
-def _entry_head(toc: dict[str, tuple[int, int, bytes]]) -> list[bytes]:
-    """What comes before a sectioned entry's sections: magic, the table of contents' checksum and length, and the table."""
-    raw = marshal.dumps(toc)
-    return [SECTIONS_MAGIC, checksum(raw), len(raw).to_bytes(4, "big"), raw]
-
-
-def write_entry(digest: str, kind: str, lay_out: Callable[[Callable[[str, Any], None]], bool]) -> bool:
-    """Write an entry whose sections `lay_out` hands to the function it is given, one at a time, as each is complete
-    (see SectionWriter). Whether the entry was written: not if the cache cannot take it, or if `lay_out` gives up
-    (returns False) or raises (which is passed on)."""
-    writer = SectionWriter(digest, kind)
-    if not writer.usable:
-        return False
-    try:
-        laid_out = lay_out(writer.add)
-    except BaseException:
-        writer.discard()
-        raise
-    if not laid_out:
-        writer.discard()
-        return False
-    return writer.seal()
-
-
-class SectionWriter:
-    """A sectioned entry written one section at a time, for a store too large to hold all its sections in memory:
-    each section goes to a temporary file in the cache directory as it comes, and `seal` writes the entry from it
-    (atomically, like every entry). `usable` is False when the cache directory cannot take it."""
-
-    def __init__(self, digest: str, kind: str) -> None:
-        self._path, self._kind = entry_path(digest, kind), kind
-        self._toc: dict[str, tuple[int, int, bytes]] = {}
-        self._offset = 0
-        self._body: Any = None
-        if self._path is None:
-            return
-        try:
-            created = _temporary(self._path)
-            if created is not None:
-                self._body_path, handle = created
-                self._body = os.fdopen(handle, "w+b")
-        except OSError:
-            self._body = None
-
-    @property
-    def usable(self) -> bool:
-        return self._body is not None
-
-    def add(self, name: str, value: Any) -> None:
-        if self._body is None:
-            return
-        blob = marshal.dumps(value)
-        try:
-            self._body.write(blob)
-        except OSError:  # a full disk, say: the entry is not written
-            self.discard()
-            return
-        self._toc[name] = (self._offset, len(blob), checksum(blob))
-        self._offset += len(blob)
-
-    def seal(self) -> bool:
-        """Write the entry; whether it was written (silently not, on any failure)."""
-        if self._body is None:
-            return False
-        try:
-            self._body.flush()
-            self._body.seek(0)
-            blocks = iter(lambda: self._body.read(1 << 20), b"")
-            written = _write(self._path, itertools.chain(_entry_head(self._toc), blocks))
-        except OSError:
-            written = False
-        finally:
-            self.discard()
-        if written:
-            prune(self._kind)
-        return written
-
-    def discard(self) -> None:
-        """Remove the temporary file (the entry is not written)."""
-        if self._body is not None:
-            body, self._body = self._body, None
-            for step in (body.close, lambda: os.unlink(self._body_path)):
-                try:
-                    step()  # closing flushes what is buffered, and a full disk or a file size limit fails it
-                except OSError:
-                    pass
-
-
-def encode_sections(sections: dict[str, Any]) -> dict[str, bytes] | None:
-    try:
-        return {name: marshal.dumps(value) for name, value in sections.items()}
-    except (TypeError, ValueError):
-        return None
-
-
-def write_sections(digest: str, kind: str, sections: dict[str, Any]) -> None:
-    """Write a sectioned entry atomically (its parts one after another, never joined in memory); silent on failure."""
-    blobs = encode_sections(sections)
-    if blobs is not None:
-        _write(entry_path(digest, kind), _sealed(blobs))
-        prune(kind)
-
-
-def read_sections(digest: str, kind: str, decode: Callable[[str, Any], Any]) -> dict[str, Any] | None:
-    """Every section of an entry, checked and decoded; None if the entry or any section is unusable.
-    (Runs read sections one at a time through Sections; this is for `hamhung check`-style checks and tests.)"""
-    entry = _open(entry_path(digest, kind))
-    if entry is None:
-        return None
-    try:
-        # A store's meta section first, whatever its place in the entry: its facts are checked against it.
-        names = sorted(entry.names(), key=lambda name: name != "meta")
-        return {name: decode(name, entry.load(name)) for name in names}
-    except Exception:  # noqa: BLE001 - any damaged section makes the entry unusable
+        opened = os.fstat(descriptor)
+        if not (stat.S_ISREG(opened.st_mode) and _ours(opened)):
+            return None
+        db = _connect(path, "ro")
+        now = os.lstat(path)  # what SQLite opened is the file checked above, not one swapped in since
+        if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+            db.close()
+            return None
+        db.execute("PRAGMA query_only=ON")
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != _VERSION or meta.get("digest") != digest:
+            db.close()
+            return None
+        return db
+    except (OSError, sqlite3.Error):
         return None
     finally:
-        entry.close()
+        os.close(descriptor)
 
 
-def read_blob(digest: str, kind: str) -> bytes | None:
-    """A cached entry's payload, if the entry is ours, untouched and complete."""
-    path = entry_path(digest, kind)
-    if not _trusted(path):
-        return None
+def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store.Store]) -> store.Store:
+    """The store from its database: sources, topics and tables now (they are few), facts when asked for."""
     try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-    except OSError:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        name, summary, names, aliases = marshal.loads(meta["store"])
+        sources = [store.Source(*marshal.loads(r)) for (r,) in db.execute("SELECT record FROM sources ORDER BY position")]
+        topics = [store.Topic(*marshal.loads(r)) for (r,) in db.execute("SELECT record FROM topics ORDER BY position")]
+        tables = [table_record(r) for (r,) in db.execute("SELECT record FROM store_tables ORDER BY position")]
+    except (sqlite3.Error, KeyError, ValueError, TypeError, EOFError) as error:
+        raise Damaged(str(error)) from None
+    facts = CachedFacts(db, lambda: fallback().facts)
+    return store.Store(path, name, summary, names, aliases, {s.id: s for s in sources}, {t.id: t for t in topics}, facts, {t.id: t for t in tables})
+
+
+def index_section(db: sqlite3.Connection, name: str) -> Any:
+    """One section of the search index (see search.Index), as stored."""
+    try:
+        row = db.execute("SELECT data FROM index_sections WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise Damaged(f"no index section {name}")
+        return marshal.loads(row[0])
+    except (sqlite3.Error, ValueError, TypeError, EOFError) as error:
+        raise Damaged(str(error)) from None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_entry(digest: str, value: store.Store, index_sections: Callable[[], dict[str, Any]]) -> sqlite3.Connection | None:
+    """Write the store and its index as this content's database, and open it; None when there is no usable cache."""
+    path = entry_path(digest)
+    if path is None:
         return None
-    if not blob.startswith(MAGIC):
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _safe_directory(directory):
+            return None
+        with replacing(path, mode=0o600) as temporary:
+            db = _connect(temporary, "rw")
+            try:
+                db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;" + SCHEMA)
+                _fill(db, digest, value, index_sections())
+                db.execute("COMMIT")
+            finally:
+                db.close()
+        _prune(directory)
+    except (OSError, sqlite3.Error):
         return None
-    expected, payload = blob[len(MAGIC) : len(MAGIC) + 32], blob[len(MAGIC) + 32 :]
-    return payload if checksum(payload) == expected else None
+    return open_entry(digest)
 
 
-def write_blob(digest: str, kind: str, payload: bytes) -> None:
-    """Write a single-payload entry (magic, checksum, payload) atomically; silent on failure."""
-    _write(entry_path(digest, kind), [MAGIC, checksum(payload), payload])
-    prune(kind)
+def _fill(db: sqlite3.Connection, digest: str, value: store.Store, index_sections: dict[str, Any]) -> None:
+    meta = {"format": _VERSION, "digest": digest, "store": marshal.dumps((value.name, value.summary, value.names, value.aliases))}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    db.executemany("INSERT INTO sources VALUES (?, ?)", enumerate(marshal.dumps(tuple(s)) for s in value.sources.values()))
+    db.executemany("INSERT INTO topics VALUES (?, ?)", enumerate(marshal.dumps(tuple(t)) for t in value.topics.values()))
+    db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", ((n, f.id, f.topic, fact_plain(f)) for n, f in enumerate(value.facts.values())))
+    db.executemany("INSERT INTO store_tables VALUES (?, ?)", enumerate(map(table_plain, value.tables.values())))
+    db.executemany("INSERT INTO index_sections VALUES (?, ?)", ((name, marshal.dumps(data)) for name, data in index_sections.items()))
 
 
-def touch(digest: str, kind: str) -> None:
-    """Mark an entry as just used, so pruning keeps it (silent when the cache is read-only)."""
-    path = entry_path(digest, kind)
-    if path is not None:
-        try:
-            os.utime(path)
-        except OSError:
-            pass
-
-
-# A temporary file this old was left by a run that was killed (a finished or failed write removes its own).
-STALE_TEMPORARY_NS = 3600 * 10**9
-
-
-def prune(kind: str) -> None:
-    """Remove all but the KEEP_ENTRIES[kind] most recently used entries of one kind (entries of older
-    cache formats included): written and used entries have their modification time set to now. Temporary
-    files left by killed runs go too (a large store's are tens of megabytes)."""
-    directory = cache_dir()
-    keep = KEEP_ENTRIES.get(kind)
-    if directory is None or keep is None:
-        return
-    marker = f"-{kind}-"
+def _prune(directory: str) -> None:
+    """Keep the KEEP_ENTRIES most recently written databases, and remove temporary files that killed runs left."""
     stale_before = time.time_ns() - STALE_TEMPORARY_NS
     try:
         with os.scandir(directory) as entries:
-            listed = [(entry.name, entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.name.endswith(".bin")]
+            listed = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path) for entry in entries]
     except OSError:
         return
-    found = [(modified, path) for name, modified, path in listed if marker in name and not name.startswith(".tmp-")]
-    found.sort(reverse=True)
-    stale = [(modified, path) for name, modified, path in listed if name.startswith(".tmp-") and modified < stale_before]
-    for _, path in found[keep:] + stale:
+    databases = sorted((item for item in listed if item[1].endswith(".sqlite") and not item[1].startswith(".")), reverse=True)
+    stale = [item for item in listed if item[1].startswith(".") and item[1].endswith(".tmp") and item[0] < stale_before]
+    for _, _, path in databases[KEEP_ENTRIES:] + stale:
         try:
             os.unlink(path)
         except OSError:
             pass
-
-
-def _write(path: str | None, parts: Iterable[bytes]) -> bool:
-    """Write a file atomically (temporary file, then rename); whether it was written. Silent on failure: the cache is
-    only an optimisation."""
-    if path is None:
-        return False
-    try:
-        created = _temporary(path)
-        if created is None:
-            return False
-        temporary, handle = created
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.writelines(parts)
-            os.replace(temporary, path)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
-    except OSError:
-        return False
-    return True
-
-
-def _temporary(path: str) -> tuple[str, int] | None:
-    """A new file beside the entry `path` (its directory made if missing), readable by us alone, and its descriptor;
-    None when the directory is not safe to use (see _safe). OSError when it cannot be made.
-
-    What tempfile.mkstemp does, without importing tempfile (shutil, random, bz2, lzma: 15 ms): a name no other run
-    can hold (process id, clock, random bits), created exclusively.
-    """
-    directory = os.path.dirname(path)
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    if not _safe(directory):
-        return None
-    temporary = os.path.join(directory, f".tmp-{os.getpid()}-{time.monotonic_ns()}-{os.urandom(4).hex()}.bin")
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    return temporary, os.open(temporary, flags, 0o600)

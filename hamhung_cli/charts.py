@@ -11,6 +11,7 @@ same in black and white; without a Unicode encoding it falls back to ASCII.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 from .render import inert
@@ -18,12 +19,8 @@ from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
 from .units import decimals
 from .views import Listing, ViewColumn, sources_line
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import IO, Any
-    from typing import NamedTuple as Record
-else:
-    from .records import Record
 
 TEMPERATURE_UNITS = ("°C", "°F")
 PRECIPITATION_UNITS = ("mm", "cm", "in", "inch", "inches")
@@ -41,7 +38,7 @@ PROJECTED_KINDS = ("projection", "forecast")
 # --------------------------------------------------------------------------- models
 
 
-class MonthFigures(Record):
+class MonthFigures(NamedTuple):
     month: str
     low: float | None
     mean: float | None
@@ -49,7 +46,7 @@ class MonthFigures(Record):
     precipitation: float | None
 
 
-class ClimateSeries(Record):
+class ClimateSeries(NamedTuple):
     """One monthly table's temperatures and precipitation, as stored (or as converted by --units)."""
 
     table: str
@@ -67,18 +64,18 @@ class ClimateSeries(Record):
     year_precipitation: float | None
 
 
-class ClimateChart(Record):
+class ClimateChart(NamedTuple):
     place: str
     series: tuple[ClimateSeries, ...]
 
 
-class PopulationPoint(Record):
+class PopulationPoint(NamedTuple):
     year: int
     population: float
     kind: str | None  # the table's own mark: estimate, projection, model …
 
 
-class PopulationChart(Record):
+class PopulationChart(NamedTuple):
     place: str
     table: str
     title: str
@@ -229,7 +226,7 @@ def chart_listing(chart: Chart) -> Listing:
 # --------------------------------------------------------------------------- drawing
 
 
-class Glyphs(Record):
+class Glyphs(NamedTuple):
     ranges: tuple[str, ...]  # a temperature range, one per series
     means: tuple[str, ...]  # the mean's mark, one per series
     bars: tuple[str, ...]  # a precipitation or population bar, one per series or kind

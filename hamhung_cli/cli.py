@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, commands
-from .errors import EXIT_USAGE, HamhungError, StoreError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError, StoreError
 from .session import Session
 from .terminal import degrade_streams, drop_bad_size_variables, is_terminal
 
@@ -582,7 +582,7 @@ def main() -> None:
     try:
         app(prog_name="hamhung")
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except OSError as error:  # Typer's own output (--help, --version) to a full disk; the commands report theirs in guarded()
         if error.filename is not None:  # not output: a file (--install-completion writes a shell's rc file)
             commands.say(f"hamhung: error: {error.filename}: {error.strerror or error}")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import Any
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
-if TYPE_CHECKING:
-    from typing import NamedTuple as Record
-else:
-    from .records import Record
-
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
@@ -15,7 +10,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-class Problem(Record):
+class Problem(NamedTuple):
     """One thing wrong with a fact store, with where it is."""
 
     path: str

@@ -14,17 +14,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import NamedTuple
 
 from . import commands
-
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
-if TYPE_CHECKING:
-    from typing import NamedTuple as Record
-else:
-    from .records import Record
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE
 
 
-class Opt(Record):
+class Opt(NamedTuple):
     dest: str
     flag: bool = False
     choices: tuple[str, ...] | None = None
@@ -65,7 +61,7 @@ _COMMANDS: dict[str, tuple[dict[str, Opt], int, int]] = {
 _TYPER_ONLY = frozenset({"help"})
 
 
-class Plan(Record):
+class Plan(NamedTuple):
     command: str | None
     options: dict[str, object]
     arguments: list[str]
@@ -176,75 +172,21 @@ def run(plan: Plan) -> int | None:
     return calls[plan.command]()
 
 
-# --------------------------------------------------------------------------- output replayed (replay.py)
-
-_HELP_FLAGS = ("--help", "-h")
-# Commands whose output is a page of the store: it depends on nothing but the store and the words typed.
-_PAGES = frozenset({None, "topic", "topics", "sources", "disputes", "climate", "districts", "show"})
-
-
-def _help(argv: list[str]) -> None:
-    """Replay `hamhung [COMMAND] --help`, or draw it with Typer and keep it; exits like Typer does."""
-    from . import replay
-
-    forms = (len(argv) == 1 and argv[0] in _HELP_FLAGS) or (len(argv) == 2 and argv[0] in _COMMANDS and argv[1] in _HELP_FLAGS)
-    completing = any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ)
-    entry = replay.key(argv, "help") if forms and not completing else None
-    if entry is not None and replay.replay(entry, "help"):
-        sys.exit(0)
-    from .cli import main as full_main
-
-    if entry is None:
-        full_main()
-    else:
-        replay.recorded(entry, "help", full_main)
-
-
-def _page(argv: list[str], plan: Plan) -> int | None:
-    """Replay a page of the store drawn before with the same words, store content and terminal, or draw and keep it."""
-    from . import replay
-    from .errors import HamhungError
-    from .session import Session
-
-    session = Session(str(plan.options["facts"]) if plan.options.get("facts") else None)
-    # Only a regular file last changed some seconds ago: one changed just now may change again unseen
-    # (session.RACY_NS), and a pipe (`--facts /dev/stdin`) can be read only once, by the command.
-    if not session.settled:
-        return run(plan)
-    try:
-        digest = session.digest
-    except HamhungError:
-        return run(plan)  # an unreadable store: the command says so
-    session.forget_data()  # the command reads the store through its own Session: a large store's bytes are not kept twice
-    entry = replay.key(argv, "page", digest) if session.settled else None
-    if entry is None:
-        return run(plan)
-    if replay.replay(entry, "page"):
-        return commands.EXIT_OK
-    return replay.recorded(entry, "page", lambda: run(plan), session.unchanged)
-
-
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the plain forms here, everything else through the Typer app (cli.py)."""
     from .terminal import degrade_streams
 
     degrade_streams()
     if commands.stdout_is_closed():
-        sys.exit(commands.EXIT_USAGE)
+        sys.exit(EXIT_USAGE)
     try:
-        argv = sys.argv[1:]
-        if argv and argv[-1] in _HELP_FLAGS:
-            _help(argv)
-            return
-        plan = parse(argv)
-        code = None if plan is None else _page(argv, plan) if plan.command in _PAGES else run(plan)
-        if code is None:
-            from .cli import main as full_main
-
-            full_main()
-            return
+        plan = parse(sys.argv[1:])
+        code = None if plan is None else run(plan)
     except KeyboardInterrupt:
-        code = 130
-    except OSError as error:  # replayed output into a closed pipe (`| head -1`)
-        code = commands.write_failed(error)
+        code = EXIT_INTERRUPTED
+    if code is None:
+        from .cli import main as full_main
+
+        full_main()
+        return
     sys.exit(code)

@@ -1,34 +1,26 @@
 """Building the search index: every fact, table, row and monthly cell of a store as a Document, their postings,
 and the index's sections (see search.Index), each handed on as soon as it is complete.
 
-A large store is indexed a section of facts at a time and in two halves at once (parallel.py), so its first search
-holds only the postings, never all its documents (the benchmark's 100,000 facts: about 65 MiB). Searching the index
-is search.py's; this module is imported only when an index has to be built.
+Searching the index is search.py's; this module is imported only when an index has to be built.
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from . import search
-from .cache import bucketing
 from .normalize import folded_phrase, romanization_key, term, tokens
 from .phrasing import cell_text, format_number, row_text
-from .search import _DOC_NUMBER, BUCKET_TERMS, NO_CONTEXT, W_CONTEXT, W_LABEL, W_NAME, W_NOTE, W_TEXT, Document, Index, _shape
+from .search import _DOC_NUMBER, BUCKET_TERMS, NO_CONTEXT, W_CONTEXT, W_LABEL, W_NAME, W_NOTE, W_TEXT, Document, Index, _shape, bucketing
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, Store
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import Any
 
 CONTEXT_FIELDS = ("topic", "table")  # fields that repeat one text on many documents
-
-
-def fact_text(fact: Fact) -> str:
-    return fact.text
 
 
 def documents(store: Store) -> list[Document]:
@@ -53,7 +45,7 @@ def _fact_documents(facts: Iterable[Fact], contexts: dict[str, tuple[str, float,
         if fact.value is not None or fact.unit is not None or fact.claims:
             fields.append(("value", W_TEXT, " ".join(str(v) for v in (fact.value, fact.unit, *(c.value for c in fact.claims)) if v is not None)))
         fields += [("note", W_NOTE, fact.note or ""), contexts[fact.topic]]
-        yield Document(fact.id, "fact", fact.topic, fact_text(fact), tuple(f for f in fields if f and f[2]))
+        yield Document(fact.id, "fact", fact.topic, fact.text, tuple(f for f in fields if f and f[2]))
 
 
 def _table_documents(store: Store) -> Iterator[Document]:
@@ -96,25 +88,6 @@ def _table_documents(store: Store) -> Iterator[Document]:
                 yield Document(f"{table.id}.{row.id}", "row", table.topic, row_text(table, row), tuple(f for f in row_fields if f[2]))
 
 
-def document_runs(store: Store) -> list[tuple[int, Callable[[], Iterable[Document]]]]:
-    """The store's documents in runs of (how many, a function that makes them), in the order the index numbers them.
-
-    A cached store's facts come a section at a time, each read only while its documents are indexed, so a large
-    store's facts are never all in memory; a store read whole gives its facts in runs of search.DOC_CHUNK. The tables'
-    documents (a few hundred) come last, in one run.
-    """
-    contexts = _topic_contexts(store)
-    fact_runs = getattr(store.facts, "runs", None)
-    if fact_runs is not None:
-        facts = fact_runs()
-    else:
-        every = list(store.facts.values())
-        facts = [(len(part), lambda part=part: part) for part in (every[n : n + search.DOC_CHUNK] for n in range(0, len(every), search.DOC_CHUNK))]
-    runs: list[tuple[int, Callable[[], Iterable[Document]]]] = [(count, lambda read=read: _fact_documents(read(), contexts)) for count, read in facts]
-    tables = list(_table_documents(store))
-    return [*runs, (len(tables), lambda: tables)]
-
-
 def _id_words(item_id: str) -> str:
     """A fact id is a name an editor chose ("economy.vinalon"): its words are searchable, minus the topic prefix."""
     return item_id.partition(".")[2].replace("-", " ")
@@ -125,22 +98,15 @@ def _distinct_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(map(term, tokens(text))))
 
 
-def build_index(docs: list[Document], subject_text: str = "") -> Index:
-    return Index(index_sections(docs, subject_text).__getitem__)
-
-
-# A store with at least this many documents is indexed in two halves at once (parallel.py), when it can be.
-PARALLEL_DOCS = 20_000
 # How equal scores are ordered: by kind, then by id (a document's sort key is this letter and its id).
 _KIND_ORDER = {"fact": "0", "row": "1", "table": "2", "cell": "3"}
 
 
 class _Part:
-    """The index of a run of consecutive documents, numbered as in the whole index.
+    """The index being built, a document at a time.
 
-    Field codes, contexts and topics get their own numbers here, in order of first appearance; `join` renumbers a
-    later part's into this one's, so two parts joined are exactly what one pass over both would build. Documents go to
-    `emit` as docs:C sections (search.DOC_CHUNK each) as soon as each is full.
+    Field codes, contexts and topics get their numbers in order of first appearance. Documents go to `emit` as
+    docs:C sections (search.DOC_CHUNK each) as soon as each is full.
     """
 
     def __init__(self, subject: frozenset[str], emit: Callable[[str, Any], None]) -> None:
@@ -238,31 +204,6 @@ class _Part:
             self.emit(f"docs:{chunk}", self.docs)
             self.docs = []
 
-    def plain(self) -> tuple[Any, ...]:
-        """As marshal-able data, to come back from the child that built it (its documents already emitted): each
-        term's hits in one run of bytes, so the reply is a few large objects instead of two per term. Empties the part."""
-        words = list(self.numbers)
-        counts = array(_DOC_NUMBER, (1 if type(hits) is int else len(hits) for hits in self.numbers.values()))
-        postings = [self.postings_of(word) for word in words]  # empties numbers and codes
-        packed_numbers = b"".join(numbers for numbers, _ in postings)
-        packed_codes = b"".join(codes for _, codes in postings)
-        del postings
-        return (
-            list(self.field_codes),
-            list(self.contexts),
-            self.context_words,
-            list(self.topics),
-            words,
-            counts.tobytes(),
-            packed_numbers,
-            packed_codes,
-            {phrase: tuple(holders) for phrase, holders in self.phrases.items()},
-            self.doc_terms.tobytes(),
-            self.doc_contexts.tobytes(),
-            self.doc_topics.tobytes(),
-            self.sort_keys,
-        )
-
     def postings_of(self, word: str) -> tuple[bytes, bytes]:
         """A term's documents (packed numbers) and their codes, taken out of the part."""
         hits = self.numbers.pop(word)
@@ -274,109 +215,15 @@ class _Part:
         hits = self.numbers.get(word, array(_DOC_NUMBER))
         return array(_DOC_NUMBER, (hits >> 8,)) if type(hits) is int else hits
 
-    def join(self, plain: tuple[Any, ...]) -> None:
-        """Add the part that follows this one (as `plain` gives it), its field codes, contexts and topics renumbered
-        into this one's."""
-        field_codes, contexts, context_words, topics, words, counts, packed_numbers, packed_codes, phrases = plain[:9]
-        doc_terms, doc_contexts, doc_topics, sort_keys = plain[9:]
-        moved = bytearray(range(256))  # packed field codes: the later part's code << 2 | n → this one's << 2 | n
-        for code, key in enumerate(field_codes):
-            mine = self.field_codes.setdefault(tuple(key), len(self.field_codes))  # type: ignore[arg-type]
-            moved[code << 2 : (code << 2) + 4] = bytes(mine << 2 | n for n in range(4))
-        context_numbers = []
-        for context, key in enumerate(contexts):
-            mine = self.contexts.setdefault(tuple(key), len(self.contexts))  # type: ignore[arg-type]
-            if mine == len(self.context_words):
-                self.context_words.append(tuple(context_words[context]))
-            context_numbers.append(mine)
-        topic_numbers = [self.topics.setdefault(topic, len(self.topics)) for topic in topics]
-        hit_counts = array(_DOC_NUMBER)
-        hit_counts.frombytes(counts)
-        all_numbers, all_codes = memoryview(packed_numbers), packed_codes.translate(moved)
-        start = 0
-        numbers, codes = self.numbers, self.codes
-        for word, count in zip(words, hit_counts, strict=True):
-            stop = start + count
-            hits = numbers.get(word)
-            if hits is None and count == 1:
-                numbers[word] = int.from_bytes(all_numbers[4 * start : 4 * stop], sys.byteorder) << 8 | all_codes[start]
-                start = stop
-                continue
-            if hits is None:
-                numbers[word] = hits = array(_DOC_NUMBER)
-                codes[word] = bytearray()
-            elif type(hits) is int:
-                codes[word] = bytearray((hits & 255,))
-                numbers[word] = hits = array(_DOC_NUMBER, (hits >> 8,))
-            hits.frombytes(all_numbers[4 * start : 4 * stop])
-            codes[word] += all_codes[start:stop]
-            start = stop
-        for phrase, holders in phrases.items():
-            self.phrases.setdefault(phrase, set()).update(holders)
-        self.doc_terms.frombytes(doc_terms)
-        for target, packed, numbering in ((self.doc_contexts, doc_contexts, context_numbers), (self.doc_topics, doc_topics, topic_numbers)):
-            theirs = array(_DOC_NUMBER)
-            theirs.frombytes(packed)
-            target.extend(array(_DOC_NUMBER, (n if n == NO_CONTEXT else numbering[n] for n in theirs)))
-        self.sort_keys.extend(sort_keys)
 
-
-def _documents_between(runs: list[tuple[int, Callable[[], Iterable[Document]]]], start: int, stop: int) -> Iterator[Document]:
-    """Documents start to stop-1 of the runs, making only the runs that hold some of them."""
-    from itertools import islice
-
-    position = 0
-    for count, make in runs:
-        if position + count > start and position < stop:
-            yield from islice(make(), max(0, start - position), min(count, stop - position))
-        position += count
-        if position >= stop:
-            return
-
-
-def lay_out_index(runs: list[tuple[int, Callable[[], Iterable[Document]]]], subject_text: str, emit: Callable[[str, Any], None]) -> None:
-    """The index's sections (see Index), each handed to `emit` as plain data once it is complete.
-
-    Documents are numbered in the order the runs give them and read once; only the postings are held until the end.
-    A large store is indexed in two halves at once (parallel.py): the child sends its postings and its documents'
-    sections (marshalled, so the parent never holds them as objects) back through a pipe.
-    """
-    import marshal
-    import os
-
-    subject = frozenset(_distinct_terms(subject_text))
-    count = sum(n for n, _ in runs)
-    parent = os.getpid()
-
-    def work(start: int, stop: int) -> tuple[_Part, dict[str, bytes]]:
-        # Documents start to stop-1. The child keeps its documents' sections to send back; here they go straight to emit.
-        in_child = os.getpid() != parent
-        sent: dict[str, bytes] = {}
-        part = _Part(subject, (lambda name, value: sent.__setitem__(name, marshal.dumps(value))) if in_child else emit)
-        for number, doc in zip(range(start, stop), _documents_between(runs, start, stop), strict=True):
-            part.add(number, doc)
-        part.emit_docs((stop - 1) // search.DOC_CHUNK)
-        return part, sent
-
-    middle = count // 2 // search.DOC_CHUNK * search.DOC_CHUNK  # at a docs section's edge: each half writes whole sections
-    if count >= PARALLEL_DOCS and middle:
-        from .parallel import in_two
-
-        (whole, _), (later, sent) = in_two(count, work, lambda done: (done[0].plain(), done[1]), _checked_half, middle)
-        for name in list(sent):  # the child's documents, a section at a time
-            emit(name, marshal.loads(sent.pop(name)))
-        whole.join(later.plain() if isinstance(later, _Part) else later)
-    else:
-        whole, _ = work(0, count)
-    _emit_index(whole, count, emit)
-
-
-def _checked_half(plain: Any) -> tuple[tuple[Any, ...], dict[str, bytes]]:
-    """The child's reply, if it has the shape _Part.plain and work give (else the parent does that half itself)."""
-    half, sent = plain
-    if not (isinstance(half, tuple) and len(half) == 13 and isinstance(sent, dict) and all(isinstance(b, bytes) for b in sent.values())):
-        raise ValueError("not a half of the index")
-    return half, sent
+def lay_out_index(docs: Iterable[Document], subject_text: str, emit: Callable[[str, Any], None]) -> None:
+    """The index's sections (see Index), each handed to `emit` as plain data once it is complete."""
+    part = _Part(frozenset(_distinct_terms(subject_text)), emit)
+    count = 0
+    for count, doc in enumerate(docs, 1):
+        part.add(count - 1, doc)
+    part.emit_docs((count - 1) // search.DOC_CHUNK)
+    _emit_index(part, count, emit)
 
 
 def _emit_index(part: _Part, count: int, emit: Callable[[str, Any], None]) -> None:
@@ -477,7 +324,7 @@ def _emit_index(part: _Part, count: int, emit: Callable[[str, Any], None]) -> No
 def index_sections(docs: list[Document], subject_text: str = "") -> dict[str, Any]:
     """The index's sections (see Index) by name, as plain data that the cache stores as it is."""
     sections: dict[str, Any] = {}
-    lay_out_index([(len(docs), lambda: docs)], subject_text, sections.__setitem__)
+    lay_out_index(docs, subject_text, sections.__setitem__)
     return sections
 
 
@@ -488,7 +335,7 @@ def store_subject(store: Store) -> str:
 
 def store_index_sections(store: Store) -> dict[str, Any]:
     sections: dict[str, Any] = {}
-    lay_out_index(document_runs(store), store_subject(store), sections.__setitem__)
+    lay_out_index(documents(store), store_subject(store), sections.__setitem__)
     return sections
 
 

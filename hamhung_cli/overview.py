@@ -6,12 +6,13 @@ they fall back to plain lines with no decoration.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .phrasing import format_number
 from .render import inert, render
 from .store import Store
 from .views import TopicPage, topics_listing
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import IO, Any
 

@@ -19,16 +19,12 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from .cache import bucket_of
 from .normalize import folded_phrase, romanization_key, term, tokens
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import Any
-    from typing import NamedTuple as Record
-else:
-    from .records import Record
 
 # Field weights: a name or alias outranks a label, which outranks body text.
 W_NAME = 1.0
@@ -60,7 +56,7 @@ STOP_WORDS = frozenset(
 )
 
 
-class Document(Record):
+class Document(NamedTuple):
     """One searchable thing and the text a result shows for it."""
 
     id: str
@@ -70,7 +66,7 @@ class Document(Record):
     fields: tuple[tuple[str, float, str], ...]
 
 
-class Match(Record):
+class Match(NamedTuple):
     """Why a document matched one query term: for --explain."""
 
     query_term: str
@@ -81,7 +77,7 @@ class Match(Record):
     weight: float
 
 
-class Result(Record):
+class Result(NamedTuple):
     document: Document
     score: float
     matches: list[Match]
@@ -95,6 +91,22 @@ DOC_CHUNK = 256  # documents per section: a search loads only the chunks of the 
 BUCKET_TERMS = 512  # about this many terms per postings (keys, phrases) section: a one-word search reads about 20 KB of each
 MAX_DIGITS_GROUP = 4  # vocabulary groups by digit count: 0, 1, 2, 3, and 4 or more
 NO_CONTEXT = 0xFFFFFFFF
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """A key's section number (of a map kept in several sections): stable across runs, unlike hash()."""
+    if buckets == 1:
+        return 0  # a small store's maps are one section each: no need even to import zlib
+    return bucketing(buckets)(key)
+
+
+def bucketing(buckets: int) -> Callable[[str], int]:
+    """bucket_of for many keys: the same numbers, without a call and an import per key."""
+    if buckets == 1:
+        return lambda key: 0
+    from zlib import crc32
+
+    return lambda key: crc32(key.encode("utf-8", "surrogatepass")) % buckets
 
 
 def _shape(word: str) -> tuple[int, int]:

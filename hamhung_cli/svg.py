@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO
 
+from .atomic import replacing
 from .errors import UsageError
 
 # draw(out, color, width): writes a terminal rendering to out.
@@ -77,22 +76,8 @@ def _picture_environment() -> Iterator[None]:
 def save_svg(path: str, draw: Draw, color: bool, width: int | None = None) -> None:
     """Render and write atomically; any failure to write is a usage error (exit 2), reported before stdout gets anything."""
     text = render_svg(draw, color, width or DEFAULT_WIDTH)
-    target = Path(path)
-    temporary: str | None = None
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
+        with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes 0600; a picture is an ordinary file
-        os.replace(temporary, target)
-        temporary = None
     except OSError as error:
         raise UsageError(f"cannot write SVG to {path}: {error.strerror or error}") from None
-    finally:
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass

@@ -11,8 +11,8 @@ import codecs
 import os
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import IO
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .store import Claim, Column, Fact, MonthlyRow, RecordRow, Store, Table
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from typing import Any
 

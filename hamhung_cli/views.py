@@ -8,22 +8,20 @@ from drawing is what makes every format show the same records.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 from .errors import NotFound, UsageError
 from .phrasing import cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, Store, Table
 
-TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-    from typing import NamedTuple as Record
 
     from .search import Document, Index, Result  # listing a table must not import the search machinery
-else:
-    from .records import Record
 
 
-class ViewColumn(Record):
+class ViewColumn(NamedTuple):
     key: str
     title: str
     numeric: bool = False
@@ -649,7 +647,7 @@ def tables_listing(store: Store, tables: list[Table]) -> Listing:
     return combined
 
 
-class TopicPage(Record):
+class TopicPage(NamedTuple):
     """Everything `hamhung TOPIC` shows on a terminal."""
 
     title: str

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from hamhung_cli.charts import chart_for, climate_chart, latest_population, population_chart
 from hamhung_cli.cli import app
-from hamhung_cli.store import MONTHS, MonthlyRow, RecordRow, Store, default_store_path, load
+from hamhung_cli.store import MONTHS, MonthlyRow, RecordRow, Store, default_store_path
+from hamhung_cli.validation import load
 
 from .conftest import MINI, clean_env, installed_command
 

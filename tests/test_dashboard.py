@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from hamhung_cli.charts import latest_population, population_chart
 from hamhung_cli.cli import app
-from hamhung_cli.store import Store, default_store_path, load
+from hamhung_cli.store import Store, default_store_path
+from hamhung_cli.validation import load
 
 from .test_cli import OTHER_STORE
 

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from hamhung_cli.store import MonthlyRow, RecordRow, Store, load
+from hamhung_cli.store import MonthlyRow, RecordRow, Store
 from hamhung_cli.store import default_store_path as bundled_path
+from hamhung_cli.validation import load
 
 
 @pytest.fixture(scope="module")

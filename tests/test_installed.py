@@ -129,37 +129,3 @@ def test_bad_store_message_names_file_and_line(tmp_path: Path) -> None:
     result = hamhung("topics", "--facts", str(store))
     assert result.returncode == 2
     assert result.stderr.startswith(f"hamhung: error: {store}:2:") and result.stderr.count("\n") == 1
-
-
-@pytest.mark.parametrize("words", [["--help"], ["search", "--help"], ["climate", "-h"]])
-def test_help_is_replayed_from_the_cache_byte_for_byte(words: list[str], tmp_path: Path) -> None:
-    """The first --help is drawn by Typer and cached; later ones replay it, identical in a pipe and on a terminal."""
-    env = clean_env(HAMHUNG_CACHE_DIR=str(tmp_path / "cache"))
-    typer_only = [sys.executable, "-c", f"import sys; sys.argv = ['hamhung', *{words!r}]; from hamhung_cli.cli import main; main()"]
-    drawn = subprocess.run(typer_only, capture_output=True, text=True, env=env, timeout=60)
-    first, second = hamhung(*words, env=env), hamhung(*words, env=env)
-    assert first.returncode == second.returncode == drawn.returncode == 0
-    assert first.stdout == second.stdout == drawn.stdout and "Usage: hamhung" in drawn.stdout
-    assert any(p.name.split("-")[1] == "help" for p in (tmp_path / "cache").iterdir())
-    on_terminal = [read_pty([installed_command(), *words], env, columns=70) for _ in range(2)]
-    typer_terminal = read_pty([sys.executable, *typer_only[1:]], env, columns=70)
-    assert on_terminal[0] == on_terminal[1] == typer_terminal and on_terminal[0][0] == 0
-    wider = read_pty([installed_command(), *words], env, columns=120)
-    assert wider[1] != on_terminal[0][1]  # another width is another entry, not a stale replay
-
-
-def test_a_page_on_a_terminal_is_replayed_byte_for_byte(tmp_path: Path) -> None:
-    """`hamhung climate` on a terminal: drawn by Rich once, then replayed; another width is drawn anew, never a stale copy."""
-    from hamhung_cli.session import RACY_NS
-    from hamhung_cli.store import default_store_path
-
-    store = os.stat(default_store_path())
-    time.sleep(max(0.0, (max(store.st_mtime_ns, store.st_ctime_ns) + RACY_NS) / 1e9 - time.time() + 0.1))  # a fresh clone's store settles
-    env = clean_env(HAMHUNG_CACHE_DIR=str(tmp_path / "cache"), TERM="xterm-256color")
-    typer_only = [sys.executable, "-c", "import sys; sys.argv = ['hamhung', 'climate']; from hamhung_cli.cli import main; main()"]
-    drawn = read_pty(typer_only, env, columns=90)
-    first, second = (read_pty([installed_command(), "climate"], env, columns=90) for _ in range(2))
-    assert first == second == drawn and first[0] == 0 and "\x1b[" in first[1]
-    assert any("-page-" in p.name for p in (tmp_path / "cache").iterdir())
-    wider = read_pty([installed_command(), "climate"], env, columns=130)
-    assert wider != first and wider == read_pty(typer_only, env, columns=130)

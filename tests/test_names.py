@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from hamhung_cli.cli import app
 from hamhung_cli.errors import UsageError
 from hamhung_cli.names import name_in, plain, resolve_form, romanized
-from hamhung_cli.store import RecordRow, Store, load
+from hamhung_cli.store import RecordRow, Store
+from hamhung_cli.validation import load
 
 from .test_fast import via_fast
 

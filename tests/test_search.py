@@ -8,7 +8,7 @@ import pytest
 
 from hamhung_cli.indexing import index_store
 from hamhung_cli.search import max_edits, search, split_compound, unmatched_terms
-from hamhung_cli.store import load
+from hamhung_cli.validation import load
 
 
 @pytest.fixture(scope="module")

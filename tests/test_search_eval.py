@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from hamhung_cli.cli import app
 from hamhung_cli.evaluation import Case, evaluate, hit_rate, read_cases
 from hamhung_cli.indexing import index_store
-from hamhung_cli.store import Store, load
+from hamhung_cli.store import Store
+from hamhung_cli.validation import load
 from hamhung_cli.views import item_listing
 
 CASES = read_cases(Path(__file__).parent / "data" / "search_eval.tsv")

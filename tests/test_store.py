@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from hamhung_cli.errors import StoreError
-from hamhung_cli.store import MonthlyRow, load
+from hamhung_cli.store import MonthlyRow
+from hamhung_cli.validation import load
 
 GOOD_HEAD = """schema = 1
 [store]

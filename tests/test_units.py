@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hamhung_cli.cli import app
-from hamhung_cli.store import MonthlyRow, Store, load
+from hamhung_cli.store import MonthlyRow, Store
 from hamhung_cli.units import convert, convert_store
+from hamhung_cli.validation import load
 
 from .test_fast import via_fast
 

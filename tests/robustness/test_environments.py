@@ -190,13 +190,9 @@ def test_two_processes_rebuild_the_cache_at_once(expected: dict[str, str], tmp_p
     outputs = [p.communicate(timeout=120) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], outputs
     assert all(out == expected["search"] and err == "" for out, err in outputs)
-    assert sorted(p.name.split("-")[1] for p in directory.iterdir() if "-stamp-" not in p.name) == ["index", "store"], "whole entries, no temporary files"
+    assert [p.suffix for p in directory.iterdir()] == [".sqlite"], "one whole database, no temporary files"
     monkeypatch.setenv("HAMHUNG_CACHE_DIR", str(directory))
-    digest = Session(None).digest
-    from hamhung_cli.search import check_section
-
-    assert cache.read_sections(digest, "store", cache.StoreSections()) is not None, "the entries left are valid"
-    assert cache.read_sections(digest, "index", check_section) is not None
+    assert cache.open_entry(Session(None).digest) is not None, "the database left is valid"
 
 
 # --------------------------------------------------------------------------- closed and full outputs, signals

@@ -23,7 +23,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hamhung_cli.errors import StoreError
-from hamhung_cli.store import MONTHS, Store, load
+from hamhung_cli.store import MONTHS, Store
+from hamhung_cli.validation import load
 
 from .conftest import EXIT_CODES
 from .conftest import run as run_cli
@@ -192,30 +193,3 @@ def test_the_overview_and_every_topic_draw_on_a_terminal(store_file: Path, text:
     for argv in (["topics", "-f", "table"], ["disputes", "-f", "table"], ["sources", "-f", "table", "--color", "always"]):
         code, out, _ = run(store_file, *argv)
         assert code in (0, 1)
-
-
-@given(text=stores(), batch=st.integers(1, 400))
-def test_a_store_read_piece_by_piece_is_the_store_read_whole(store_file: Path, text: str, batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """bulk.py, in batches of any size (one fact each, at 1 byte): the same store, field by field, as reading the file whole;
-    or, for a store the whole read refuses, no entry at all (the run then reads it whole and reports the problem)."""
-    from hamhung_cli import bulk, cache
-
-    monkeypatch.setattr(bulk, "BATCH_BYTES", batch)
-    store_file.write_bytes(text.encode("utf-8"))
-    data = store_file.read_bytes()
-    digest = cache.content_digest(data)
-    try:
-        whole = load(store_file)
-    except StoreError:
-        whole = None
-    written = bulk.write_store_entry(data, str(store_file), digest)
-    if whole is None:
-        assert not written and not Path(cache.entry_path(digest, "store") or "-").exists()
-        return
-    assert written, "bulk.py gave up on a store the whole read accepts"
-    sections = cache.Sections(digest, "store", lambda: pytest.fail("the entry did not read back"), cache.StoreSections())
-    pieces = cache.sectioned_store(sections)
-    # repr: NaN, which generated values include, is not equal to itself
-    assert repr(pieces[:5]) == repr(whole[:5]) and repr(pieces.sources) == repr(whole.sources) and repr(pieces.topics) == repr(whole.topics)
-    assert repr(pieces.tables) == repr(whole.tables)
-    assert repr(list(pieces.facts.values())) == repr(list(whole.facts.values()))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hamhung_cli.store import load
+from hamhung_cli.validation import load
 
 from ..conftest import clean_env, installed_command
 from ..test_installed import read_pty
