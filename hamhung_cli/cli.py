@@ -1,67 +1,33 @@
-"""The `hamhung` command line: parse options, call the core, map errors to exit codes.
+"""The Typer app: --help, completion, the man page and every form the fast path leaves to it.
 
-No logic lives here. Every command reads the store through a Session, asks
-views.py for a Listing and hands it to render.py; every error the core
-raises becomes one line on stderr and exit code 1 (nothing found) or 2
-(usage or data error), inside `commands.guarded()`. The common forms of each
-command are also parsed by fast.py without importing Typer; both call commands.py.
+No declaration lives here: each command's parameters are made from options.py, the same tables fast.py parses
+with, and each command hands one Options value to commands.py. No logic lives here either: commands.py does the
+work and maps every error the core raises to one stderr line and an exit code.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, commands
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError, StoreError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
+from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, Argument, Command, Option, Options
 from .session import Session
-from .terminal import degrade_streams, drop_bad_size_variables, is_terminal
-
-EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
-
-
-class Format(StrEnum):
-    table = "table"
-    plain = "plain"
-    tsv = "tsv"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
-
-
-class Color(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class Only(StrEnum):
-    facts = "facts"
-    tables = "tables"
-
-
-class Romanization(StrEnum):
-    mr = "mr"
-    plain = "plain"
-    rr = "rr"
-    hangul = "hangul"
-
+from .terminal import degrade_streams, drop_bad_size_variables
 
 # --------------------------------------------------------------------------- completion
 
 
-def _session_for(ctx: typer.Context | None) -> Session:
-    return Session(_facts(ctx, None))
-
-
 def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
-        store = _session_for(ctx).store
+        store = Session(_inherited(ctx, "facts")).store
     except HamhungError:
         return []
     return [t for t in store.topics if t.startswith(incomplete.casefold())]
@@ -69,99 +35,91 @@ def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
-        store = _session_for(ctx).store
+        store = Session(_inherited(ctx, "facts")).store
     except HamhungError:
         return []
     ids = list(store.facts) + list(store.tables) + [f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows]
     return [i for i in ids if i.startswith(incomplete.casefold())]
 
 
-# --------------------------------------------------------------------------- shared options
-
-FactsOption = Annotated[
-    str | None,
-    typer.Option("--facts", envvar="HAMHUNG_FACTS", metavar="PATH", help="Read this fact store instead of the bundled one.", show_default=False),
-]
-FormatOption = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", "-f", case_sensitive=False, help="Output format. Default: table on a terminal, plain (tab-separated lines) in a pipe.", show_default=False
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
-FieldsOption = Annotated[
-    str | None,
-    typer.Option("--fields", metavar="A,B,…", help="Only these fields, in this order (like gh --json fields). Try --fields help.", show_default=False),
-]
-ColorOption = Annotated[
-    Color | None,
-    typer.Option(
-        "--color", case_sensitive=False, help="Colour on a terminal: auto (default; honours NO_COLOR and TERM=dumb), always or never.", show_default=False
-    ),
-]
+_COMPLETION: dict[str, Callable[[typer.Context, str], list[str]]] = {"topic": complete_topic, "ids": complete_id}
 
 
-# Names and pictures (issue #7): one pair of options, added to every command that prints names or draws a table.
-RomanizationOption = Annotated[
-    Romanization | None,
-    typer.Option(
-        "--romanization",
+# --------------------------------------------------------------------------- parameters from the declarations
+
+
+def _choices(option: Option) -> type[StrEnum]:
+    return StrEnum(option.name.title().replace("_", ""), {choice: choice for choice in option.choices or ()})  # type: ignore[return-value]
+
+
+def _option_parameter(option: Option) -> inspect.Parameter:
+    default: Any = False if option.flag else None
+    kind: Any = bool if option.flag else int | None if option.number else _choices(option) | None if option.choices else str | None
+    info = typer.Option(
+        *option.flags,
+        help=option.help,
+        metavar=option.metavar,
         case_sensitive=False,
-        help="Names as mr (Hamhŭng), plain (Hamhung), rr (Hamheung) or hangul (함흥). Default: $HAMHUNG_ROMANIZATION, else as the store spells them.",
         show_default=False,
-    ),
-]
-SvgOption = Annotated[
-    str | None,
-    typer.Option("--svg", metavar="FILE", help="Also save the terminal rendering as an SVG picture in FILE (80 columns, or $COLUMNS).", show_default=False),
-]
+        autocompletion=complete_topic if option.name == "topic" else None,
+        min=1 if option.number else None,
+    )
+    return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
 
 
-def _names(ctx: typer.Context, romanization: Romanization | None, svg: str | None) -> dict[str, str | None]:
-    """--romanization and --svg as keyword arguments for commands.py, given after the command word or before it."""
-    return {"romanization": _value(_inherited(ctx, "romanization", romanization)), "svg": _inherited(ctx, "svg", svg)}
+def _argument_parameter(argument: Argument) -> inspect.Parameter:
+    info = typer.Argument(metavar=argument.metavar, help=argument.help, show_default=False, autocompletion=_COMPLETION.get(argument.name))
+    kind: Any = list[str] if argument.many else str
+    default = inspect.Parameter.empty if argument.required else None
+    return inspect.Parameter(argument.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=Annotated[kind | None, info])
 
 
-def _inherited(ctx: typer.Context | None, name: str, value: Any) -> Any:
-    """This command's option, else the same option given before the command word (`hamhung --facts P topics`)."""
-    while value is None and ctx is not None:
-        value = ctx.params.get(name)
+class HamhungCommand(TyperCommand):
+    """A command run without its argument says what it does and shows examples (commands.missing_argument)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as error:
+            if error.param is not None and error.param.param_type_name == "argument" and self.name in COMMANDS:
+                ctx.exit(commands.missing_argument(COMMANDS[self.name]))
+            raise
+
+
+def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = ()) -> inspect.Signature:
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_option_parameter(OPTIONS[name]) for name in options)])
+
+
+def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
+    """This command's option, else the same option given before the command word (`hamhung --json topics`)."""
+    while value in (None, False) and ctx is not None:
+        value = ctx.params.get(name, value)
         ctx = ctx.parent
     return value
 
 
-def _facts(ctx: typer.Context | None, facts: str | None) -> str | None:
-    return _inherited(ctx, "facts", facts)
+def _options(ctx: typer.Context, values: dict[str, Any]) -> Options:
+    given = {name: _inherited(ctx, name, values.get(name)) for name in Options._fields}
+    given = {name: str(value) if isinstance(value, StrEnum) else value for name, value in given.items() if value is not None}
+    return Options(**given)
 
 
-def _color(ctx: typer.Context, color: Color | None) -> str | None:
-    return _value(_inherited(ctx, "color", color))
+def _command_function(spec: Command, action: Callable[[list[str], Options], int] | None = None) -> Callable[..., None]:
+    def command(ctx: typer.Context, **values: Any) -> None:
+        arguments: list[str] = []
+        for argument in spec.arguments:
+            value = values.get(argument.name)
+            if argument.many:
+                arguments += value or []
+            elif value is not None:
+                arguments.append(value)
+        opts = _options(ctx, values)
+        _exit(action(arguments, opts) if action else commands.run(spec.name, arguments, opts))
 
-
-# --------------------------------------------------------------------------- units and charts (#7)
-
-
-class Units(StrEnum):
-    metric = "metric"
-    imperial = "imperial"
-
-
-UnitsOption = Annotated[
-    Units | None,
-    typer.Option(
-        "--units",
-        case_sensitive=False,
-        help="Metric (°C, mm, m, km) or imperial (°F, in, ft, mi) units, converted from the stored figure. Default: as stored, or $HAMHUNG_UNITS.",
-        show_default=False,
-    ),
-]
-ChartFlag = Annotated[
-    bool, typer.Option("--chart", help="Draw the numbers as a chart (climate by month, population by year); in a pipe or another format, the chart's series.")
-]
-
-
-def _units(ctx: typer.Context, units: Units | None) -> str | None:
-    return _value(_inherited(ctx, "units", units))
+    command.__signature__ = _signature(spec.options, spec.arguments)  # type: ignore[attr-defined]
+    command.__name__ = spec.name
+    return command
 
 
 def _exit(code: int) -> None:
@@ -169,51 +127,42 @@ def _exit(code: int) -> None:
         raise typer.Exit(code)
 
 
-def _value(choice: StrEnum | str | None) -> str | None:
-    """A choice as plain text (Typer hands over an enum member, or a string for a group option)."""
-    return None if choice is None else str(choice)
-
-
 # --------------------------------------------------------------------------- the group
 
+_TAKES_A_VALUE = frozenset(flag for option in OPTIONS.values() if not option.flag for flag in option.flags)
 
-def _facts_in(args: list[str]) -> str | None:
-    """A --facts value among a topic command's own arguments (`hamhung TOPIC --facts PATH`)."""
-    for position, arg in enumerate(args):
+
+def _words_after_a_topic_page(args: list[str]) -> bool:
+    """`hamhung population of hamhung`: a topic page's command followed by words, which are a search."""
+    spec = COMMANDS.get(args[0])
+    if spec is None or spec.topic is None:
+        return False
+    after_option = False
+    for arg in args[1:]:
         if arg == "--":
-            break
-        if arg == "--facts" and position + 1 < len(args):
-            return args[position + 1]
-        if arg.startswith("--facts="):
-            return arg.partition("=")[2]
-    return None
+            return True
+        if not after_option and not arg.startswith("-"):
+            return True
+        after_option = arg in _TAKES_A_VALUE
+    return False
 
 
 class HamhungGroup(TyperGroup):
-    """Commands, plus every topic of the store as a command (`hamhung history`), plus "did you mean"."""
+    """The declared commands; any other first word is a topic page or a search (commands.words)."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
-        if name and not name.startswith("-") and name not in self.commands:
-            session = Session(ctx.params.get("facts") or _facts_in(args[1:]))
-            try:
-                store = session.store
-            except StoreError as error:
-                commands.say(f"hamhung: error: {error}")
-                ctx.exit(EXIT_USAGE)
-            from .views import find_topic, topic_suggestions
-
-            topic = find_topic(store, name)
-            if topic is not None:
-                return "show", self.commands["show"], [topic, *args[1:]]
-            visible = [c for c, cmd in self.commands.items() if not cmd.hidden]
-            suggestions = topic_suggestions(store, name, visible)
-            commands.say(f"hamhung: error: no command or topic '{name}'")
-            if suggestions:
-                commands.say(f"hamhung: did you mean: {', '.join(suggestions)}?")
-            commands.say("hamhung: see 'hamhung --help' for commands and 'hamhung topics' for topics")
-            ctx.exit(EXIT_USAGE)
+        if args and not name.startswith("-") and (name not in self.commands or _words_after_a_topic_page(args)):
+            return "search", self.commands["_words"], args
         return super().resolve_command(ctx, args)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """Commands first, then the options (Click's default is the other way round)."""
+        self.format_commands(ctx, formatter)
+        records = [record for param in self.get_params(ctx) if (record := param.get_help_record(ctx))]
+        if records:
+            with formatter.section("Options"):
+                formatter.write_dl(records)
 
 
 app = typer.Typer(
@@ -221,10 +170,11 @@ app = typer.Typer(
     name="hamhung",
     help=(
         "Answers about Hamhŭng (함흥), North Korea's second city, from a curated fact store in which every fact names its source.\n\n"
-        "Run it alone for an overview. 'hamhung TOPIC' shows any topic (climate, districts, history, …; see 'hamhung topics').\n\n"
+        "Run it alone for an overview. 'hamhung TOPIC' shows any topic (climate, districts, history, …; see 'hamhung topics'), "
+        "and 'hamhung QUESTION…' searches when the first word is neither a command nor a topic.\n\n"
         "Examples:\n\n"
         "  hamhung climate\n\n"
-        "  hamhung search vinalon\n\n"
+        "  hamhung what is vinalon\n\n"
         "  hamhung search \"sister city\" --json | jq '.[0].text'\n\n"
         "  hamhung districts --format csv > districts.csv\n\n" + EXIT_CODES_HELP
     ),
@@ -232,7 +182,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich" if is_terminal() else None,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -243,311 +193,26 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def overview(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    color: ColorOption = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
-    units: UnitsOption = None,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
+def overview(ctx: typer.Context, version: bool = False, **values: Any) -> None:
     """Overview of the city, its topics and example commands."""
-    if ctx.invoked_subcommand is not None:
-        return
-    _exit(commands.overview(_facts(ctx, facts), _color(ctx, color), units=_units(ctx, units), **_names(ctx, romanization, svg)))
+    if ctx.invoked_subcommand is None:
+        _exit(commands.run(None, [], _options(ctx, values)))
 
 
-@app.command()
-def topics(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """List the topics with how many facts and tables each holds.
+_version_parameter = inspect.Parameter(
+    "version",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=False,
+    annotation=Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")],
+)
+overview.__signature__ = _signature(OUTPUT).replace(parameters=[*_signature(OUTPUT).parameters.values(), _version_parameter])  # type: ignore[attr-defined]
+app.callback()(overview)
 
-    Example:
-
-      hamhung topics --format csv
-    """
-    _exit(commands.topics(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), **_names(ctx, romanization, svg)))
-
-
-def _show(
-    ctx: typer.Context,
-    topic_name: str,
-    facts: str | None,
-    fmt: Format | None,
-    as_json: bool,
-    fields: str | None,
-    color: Color | None,
-    source: str | None,
-    only: Only | None,
-    with_sources: bool,
-    units: Units | None = None,
-    chart: bool = False,
-    romanization: Romanization | None = None,
-    svg: str | None = None,
-) -> None:
-    names = _names(ctx, romanization, svg)
-    _exit(
-        commands.show(
-            topic_name,
-            _facts(ctx, facts),
-            _value(fmt),
-            as_json,
-            fields,
-            _color(ctx, color),
-            source,
-            _value(only),
-            with_sources,
-            units=_units(ctx, units),
-            chart=chart,
-            **names,
-        )
-    )
-
-
-SourceOption = Annotated[
-    str | None,
-    typer.Option(
-        "--source",
-        "--table",
-        metavar="NAME",
-        help="Which table: a table id or a word from its source (e.g. kma, grokipedia), or 'both'/'all'.",
-        show_default=False,
-    ),
-]
-OnlyOption = Annotated[Only | None, typer.Option("--only", case_sensitive=False, help="Show only the facts or only the tables.", show_default=False)]
-SourcesFlag = Annotated[bool, typer.Option("--sources", help="Add each fact's sources.")]
-
-
-@app.command()
-def show(
-    ctx: typer.Context,
-    topic: Annotated[str, typer.Argument(help="A topic id, title or alias (see 'hamhung topics').", autocompletion=complete_topic)],
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    source: SourceOption = None,
-    only: OnlyOption = None,
-    with_sources: SourcesFlag = False,
-    units: UnitsOption = None,
-    chart: ChartFlag = False,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """Show a topic: its tables, then its facts. 'hamhung TOPIC' does the same.
-
-    In a pipe or with a machine format, a topic with tables gives its table rows
-    (use --only facts for the facts). --chart draws the climate or population
-    table as a chart.
-
-    Example:
-
-      hamhung show history --sources
-
-      hamhung population --chart
-    """
-    _show(ctx, topic, facts, fmt, as_json, fields, color, source, only, with_sources, units=units, chart=chart, romanization=romanization, svg=svg)
-
-
-@app.command()
-def climate(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    source: SourceOption = None,
-    only: OnlyOption = None,
-    with_sources: SourcesFlag = False,
-    units: UnitsOption = None,
-    chart: ChartFlag = False,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """Monthly climate normals, with their source and period.
-
-    The Korea Meteorological Administration's 1991–2020 normals come first;
-    --source grokipedia shows the other table, --source both shows the two,
-    which disagree (annual precipitation 830.0 mm against about 1,238 mm).
-    --chart draws temperature ranges and precipitation bars.
-
-    Example:
-
-      hamhung climate --source both
-
-      hamhung climate --chart --source both --units imperial
-
-      hamhung climate --json | jq '.[] | select(.measure == "precipitation") | .year'
-    """
-    _show(ctx, "climate", facts, fmt, as_json, fields, color, source, only, with_sources, units=units, chart=chart, romanization=romanization, svg=svg)
-
-
-@app.command()
-def districts(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    only: OnlyOption = None,
-    with_sources: SourcesFlag = False,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """The city's districts (guyŏk), with their names in each romanization.
-
-    Example:
-
-      hamhung districts --format csv
-    """
-    _show(ctx, "districts", facts, fmt, as_json, fields, color, None, only, with_sources, romanization=romanization, svg=svg)
-
-
-@app.command()
-def fact(
-    ctx: typer.Context,
-    ids: Annotated[
-        list[str], typer.Argument(metavar="ID…", help="Fact ids (from search or a topic), or TABLE.ROW / TABLE.ROW.MONTH.", autocompletion=complete_id)
-    ],
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    units: UnitsOption = None,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """Show facts by id, each with its sources, and both sides of any dispute.
-
-    Example:
-
-      hamhung fact climate.annual-precipitation
-
-      hamhung fact climate-kma.humidity.aug
-    """
-    _exit(commands.fact(ids, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), units=_units(ctx, units), **_names(ctx, romanization, svg)))
-
-
-def _check_limit(value: int) -> int:
-    if value < 1:
-        raise typer.BadParameter("must be at least 1")
-    return value  # commands.search caps it at MAX_LIMIT, for both entry paths
-
-
-@app.command()
-def search(
-    ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(metavar="QUERY…", help="Words to look for, in any spelling: vinalon, 흥남, 'relative humidity august'.")],
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", callback=_check_limit, help="At most this many results.")] = 10,
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show why each result matched.")] = False,
-    with_sources: SourcesFlag = False,
-    units: UnitsOption = None,
-    romanization: RomanizationOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """Search facts, tables and single table cells; best first, with topic, id and score.
-
-    Finds names in any romanization or in Hangul, tolerates typos and reads
-    questions ("when did the trolleybus open"). Nothing relevant: a message on
-    stderr and exit 1.
-
-    Example:
-
-      hamhung search vinalon
-
-      hamhung search relative humidity august
-
-      hamhung search "sister city" --json | jq -r '.[0].text'
-    """
-    names = _names(ctx, romanization, svg)
-    _exit(
-        commands.search(
-            query, _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), limit, topic, explain, with_sources, units=_units(ctx, units), **names
-        )
-    )
-
-
-@app.command()
-def sources(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """List the sources: which part of which document, the reference it cites, and how many facts use it.
-
-    Example:
-
-      hamhung sources --json | jq '.[] | select(.facts > 10) | .id'
-    """
-    _exit(commands.sources(_facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), svg=_inherited(ctx, "svg", svg)))
-
-
-@app.command()
-def disputes(
-    ctx: typer.Context,
-    facts: FactsOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    color: ColorOption = None,
-    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.", autocompletion=complete_topic, show_default=False)] = None,
-    units: UnitsOption = None,
-    svg: SvgOption = None,
-) -> None:
-    """List the facts on which sources disagree, each side with its source, most important first.
-
-    Example:
-
-      hamhung disputes --topic climate
-    """
-    _exit(
-        commands.disputes(
-            _facts(ctx, facts), _value(fmt), as_json, fields, _color(ctx, color), topic, units=_units(ctx, units), svg=_inherited(ctx, "svg", svg)
-        )
-    )
-
-
-@app.command()
-def check(
-    ctx: typer.Context,
-    path: Annotated[
-        str | None, typer.Argument(metavar="[PATH]", help="The store to check (default: --facts, $HAMHUNG_FACTS or the bundled store).", show_default=False)
-    ] = None,
-    facts: FactsOption = None,
-) -> None:
-    """Validate a fact store and list every problem with its file:line.
-
-    Exit 0 when the store is valid, 2 when it is not.
-
-    Example:
-
-      hamhung check my-notes.toml
-    """
-    _exit(commands.check(path or _facts(ctx, facts)))
+for _spec in COMMANDS.values():
+    app.command(_spec.name, help=_spec.help, cls=HamhungCommand)(_command_function(_spec))
+# `hamhung WORDS…`, never listed: a topic page, a typo of a command or topic, or a search.
+_words = Command("_words", "", "", (), tuple(dict.fromkeys((*COMMANDS["show"].options, *COMMANDS["search"].options))), COMMANDS["search"].arguments)
+app.command("_words", hidden=True)(_command_function(_words, commands.words))
 
 
 @app.command("help")
@@ -565,10 +230,8 @@ def help_(
     """
     group = ctx.parent.command if ctx.parent is not None else None
     command = group.get_command(ctx, topic) if group is not None and topic and hasattr(group, "get_command") else None
-    if command is not None:
-        text = command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent))
-        if text:  # with rich help on a terminal, Typer has printed it already
-            typer.echo(text)
+    if command is not None and not command.hidden:
+        typer.echo(command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent)))
         return
     _exit(commands.help_topic(topic))
 
@@ -588,3 +251,5 @@ def main() -> None:
             commands.say(f"hamhung: error: {error.filename}: {error.strerror or error}")
             sys.exit(EXIT_USAGE)
         sys.exit(commands.write_failed(error))
+    except Exception as error:  # noqa: BLE001 - a bug in parsing: one line, not a traceback
+        sys.exit(commands.internal_error(error))

@@ -1,9 +1,8 @@
-"""What each command does, as plain functions returning an exit code: no Typer here.
+"""What each command does, as plain functions of (arguments, Options) returning an exit code: no Typer here.
 
-Both entry paths call these: the Typer app (cli.py, which parses every form and
-draws --help) and the fast path (fast.py, which parses only the common forms so
-most runs never import Typer). Sharing them is what keeps the two byte-identical.
-Every error the core raises becomes one stderr line and an exit code in `guarded`.
+Both entry paths call these: the Typer app (cli.py, which parses every form and draws --help) and the fast path
+(fast.py, which parses only the common forms so most runs never import Typer). Sharing them is what keeps the two
+byte-identical. Every error the core raises becomes one stderr line and an exit code in `guarded`.
 """
 
 from __future__ import annotations
@@ -11,21 +10,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
+from .options import COMMANDS, RESERVED, Command, Options
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from .search import Index, Result
 
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
-COLORS = ("auto", "always", "never")
-ONLY = ("facts", "tables")
 MAX_LIMIT = 10_000
 # Each distinct query word costs a typo lookup over the vocabulary (about a millisecond): a 100 KB
 # query took 40 s. A thousand characters is a long paragraph.
@@ -35,16 +30,17 @@ MAX_QUERY_CHARS = 1_000
 class Output:
     """How this run prints: format, colour, width and field selection."""
 
-    def __init__(self, fmt: str | None, as_json: bool, color: str | None, fields: str | None, svg: str | None = None) -> None:
-        if as_json and fmt not in (None, "json"):
-            raise UsageError("--json and --format cannot both be given")
-        self.format = "json" if as_json else (fmt or default_format())
-        self.color = use_color(color) and self.format == "table"
-        self.fields = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
-        if fields is not None and not self.fields:
+    def __init__(self, opts: Options) -> None:
+        chosen = [f for f, given in ((opts.format, opts.format), ("json", opts.json), ("plain", opts.plain)) if given]
+        if len(set(chosen)) > 1:
+            raise UsageError("--json, --plain and --format choose the same thing: give one of them")
+        self.format = chosen[0] if chosen else default_format()
+        self.color_choice = "never" if opts.no_color else opts.color
+        self.color = use_color(self.color_choice) and self.format == "table"
+        self.fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields is not None else None
+        if opts.fields is not None and not self.fields:
             raise UsageError("--fields needs at least one field name")
-        self.svg = svg
-        self.color_choice = color
+        self.svg = opts.svg
 
     @property
     def is_table(self) -> bool:
@@ -59,22 +55,25 @@ class Output:
             return
         if self.fields:
             listing = select_fields(listing, self.fields)
-        self.picture(lambda out, color, width: render(listing, "table", out, color, width))
+        if self.picture(lambda out, color, width: render(listing, "table", out, color, width)):
+            return
         render(listing, self.format, sys.stdout, self.color, terminal_width())
 
-    def picture(self, draw: Callable[[Any, bool, int], None]) -> None:
-        """--svg FILE, once per run (a topic page saves the page, not each of its listings)."""
+    def picture(self, draw: Callable[[Any, bool, int], None]) -> bool:
+        """--svg FILE, once per run (a topic page saves the page, not each of its listings); True when the picture
+        was the output (`--svg -`) and nothing else is to be printed."""
         path, self.svg = self.svg, None
-        picture(path, self.color_choice, draw)
+        return picture(path, self.color_choice, draw)
 
 
-def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int], None]) -> None:
+def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int], None]) -> bool:
     """--svg FILE: save draw(out, color, width), the terminal rendering, before anything goes to stdout."""
     if svg is None:
-        return
+        return False
     from .svg import save_svg, wants_color
 
     save_svg(svg, draw, wants_color(color), terminal_width())
+    return svg == "-"
 
 
 def named(store: Store, romanization: str | None) -> Store:
@@ -84,6 +83,15 @@ def named(store: Store, romanization: str | None) -> Store:
     from .names import resolve_form, romanized
 
     return romanized(store, resolve_form(romanization))
+
+
+def measured(store: Store, units: str | None) -> Store:
+    """The store in the units asked for (--units, else HAMHUNG_UNITS); as stored when neither is given."""
+    if units is None and not os.environ.get("HAMHUNG_UNITS"):
+        return store  # the common case, without loading the converter
+    from .units import in_units
+
+    return in_units(store, units)
 
 
 def guarded(action: Callable[[], int | None]) -> int:
@@ -107,6 +115,20 @@ def guarded(action: Callable[[], int | None]) -> int:
         return error.exit_code
     except OSError as error:
         return write_failed(error)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug: one line, not a traceback
+        return internal_error(error)
+
+
+def internal_error(error: BaseException) -> int:
+    """An exception no code path expected: one line naming it, the traceback only with HAMHUNG_DEBUG=1."""
+    if os.environ.get("HAMHUNG_DEBUG"):
+        import traceback
+
+        traceback.print_exception(error)
+    say(f"hamhung: internal error: {type(error).__name__}: {error} (HAMHUNG_DEBUG=1 shows the details; please report it)")
+    return EXIT_USAGE
 
 
 def write_failed(error: OSError) -> int:
@@ -145,19 +167,70 @@ def silence_stdout() -> None:
         pass
 
 
-# --------------------------------------------------------------------------- units and charts (#7)
+def missing_argument(command: Command) -> int:
+    """A command run without the argument it needs: what it does and how it is used, on stderr, exit 2."""
+    (argument,) = [a for a in command.arguments if a.required]
+    say(f"hamhung {command.name}: {command.summary}")
+    say(f"hamhung: error: missing {argument.metavar}; for example:")
+    for example in command.examples[:2]:
+        say(f"  {example}")
+    return EXIT_USAGE
 
 
-def _measured(store: Any, units: str | None) -> Any:
-    """The store in the units asked for (--units, else HAMHUNG_UNITS); as stored when neither is given."""
-    if units is None and not os.environ.get("HAMHUNG_UNITS"):
-        return store  # the common case, without loading the converter
-    from .units import in_units
-
-    return in_units(store, units)
+# --------------------------------------------------------------------------- commands
 
 
-def _chart(store: Any, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
+def overview(opts: Options) -> int:
+    def action() -> None:
+        from .overview import write_overview
+
+        store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
+        color = "never" if opts.no_color else opts.color
+        if picture(opts.svg, color, lambda out, c, width: write_overview(store, out, True, c, width)):
+            return
+        write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
+
+    return guarded(action)
+
+
+def topics(opts: Options) -> int:
+    def action() -> None:
+        from .views import topics_listing
+
+        Output(opts).emit(topics_listing(named(Session(opts.facts).store, opts.romanization)))
+
+    return guarded(action)
+
+
+def show(topic_name: str, opts: Options) -> int:
+    def action() -> None:
+        from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
+
+        store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
+        out = Output(opts)
+        topic = require_topic(store, topic_name)
+        tables, others = select_tables(store, topic, opts.source)
+        if opts.chart:
+            _chart(store, topic, tables, opts.only, out)
+            return
+        if (out.is_table or out.svg is not None) and not out.fields:
+            from .overview import write_topic_page
+
+            page = topic_page(store, topic, tables, others, opts.only, opts.sources)
+            if out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width)):
+                return
+            if out.is_table:
+                write_topic_page(store, page, sys.stdout, out.color, terminal_width())
+                return
+        if tables and opts.only != "facts":
+            out.emit(tables_listing(store, tables))
+        else:
+            out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, opts.sources))
+
+    return guarded(action)
+
+
+def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
     """--chart: drawn with Rich for the table format, the chart's series as records in every other format."""
     from .charts import chart_for, chart_listing, draw_chart
 
@@ -170,111 +243,16 @@ def _chart(store: Any, topic: str, tables: list[Any], only: str | None, out: Out
         out.emit(chart_listing(chart))
 
 
-# --------------------------------------------------------------------------- commands
-
-
-def overview(facts: str | None, color: str | None, *, units: str | None = None, romanization: str | None = None, svg: str | None = None) -> int:
-    def action() -> None:
-        from .overview import write_overview
-
-        store = named(_measured(Session(facts).store, units), romanization)
-        picture(svg, color, lambda out, c, width: write_overview(store, out, True, c, width))
-        write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
-
-    return guarded(action)
-
-
-def topics(
-    facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, romanization: str | None = None, svg: str | None = None
-) -> int:
-    def action() -> None:
-        from .views import topics_listing
-
-        out = Output(fmt, as_json, color, fields, svg)
-        out.emit(topics_listing(named(Session(facts).store, romanization)))
-
-    return guarded(action)
-
-
-def show(
-    topic_name: str,
-    facts: str | None,
-    fmt: str | None,
-    as_json: bool,
-    fields: str | None,
-    color: str | None,
-    source: str | None,
-    only: str | None,
-    with_sources: bool,
-    *,
-    units: str | None = None,
-    chart: bool = False,
-    romanization: str | None = None,
-    svg: str | None = None,
-) -> int:
-    def action() -> None:
-        from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
-
-        store = named(_measured(Session(facts).store, units), romanization)
-        out = Output(fmt, as_json, color, fields, svg)
-        topic = require_topic(store, topic_name)
-        tables, others = select_tables(store, topic, source)
-        if chart:
-            _chart(store, topic, tables, only, out)
-            return
-        if (out.is_table or out.svg is not None) and not out.fields:
-            from .overview import write_topic_page
-
-            page = topic_page(store, topic, tables, others, only, with_sources)
-            out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width))
-            if out.is_table:
-                write_topic_page(store, page, sys.stdout, out.color, terminal_width())
-                return
-        if tables and only != "facts":
-            out.emit(tables_listing(store, tables))
-        else:
-            out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, with_sources))
-
-    return guarded(action)
-
-
-def fact(
-    ids: list[str],
-    facts: str | None,
-    fmt: str | None,
-    as_json: bool,
-    fields: str | None,
-    color: str | None,
-    *,
-    units: str | None = None,
-    romanization: str | None = None,
-    svg: str | None = None,
-) -> int:
+def fact(ids: list[str], opts: Options) -> int:
     def action() -> None:
         from .views import item_listing
 
-        out = Output(fmt, as_json, color, fields, svg)
-        out.emit(item_listing(named(_measured(Session(facts).store, units), romanization), ids))
+        Output(opts).emit(item_listing(named(measured(Session(opts.facts).store, opts.units), opts.romanization), ids))
 
     return guarded(action)
 
 
-def search(
-    query: list[str],
-    facts: str | None,
-    fmt: str | None,
-    as_json: bool,
-    fields: str | None,
-    color: str | None,
-    limit: int,
-    topic: str | None,
-    explain: bool,
-    with_sources: bool,
-    *,
-    units: str | None = None,
-    romanization: str | None = None,
-    svg: str | None = None,
-) -> int:
+def search(query: list[str], opts: Options) -> int:
     def action() -> None:
         from .search import CacheDamage
         from .search import search as run_search
@@ -285,13 +263,13 @@ def search(
             raise UsageError("the search query is empty")
         if len(text) > MAX_QUERY_CHARS:
             raise UsageError(f"the search query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
-        session = Session(facts)
-        out = Output(fmt, as_json, color, fields, svg)
-        store = named(_measured(session.store, units), romanization)
-        topic_id = require_topic(store, topic) if topic else None
+        session = Session(opts.facts)
+        out = Output(opts)
+        store = named(measured(session.store, opts.units), opts.romanization)
+        topic_id = require_topic(store, opts.topic) if opts.topic else None
 
         def find(index: Index) -> list[Result]:
-            return run_search(index, text, limit=min(limit, MAX_LIMIT), topic=topic_id)
+            return run_search(index, text, limit=min(opts.limit, MAX_LIMIT), topic=topic_id)
 
         try:
             results = find(session.index)
@@ -299,67 +277,130 @@ def search(
             results = find(session.rebuild_index())
         if not results:
             raise no_results(store, session.index, text)
-        out.emit(search_listing(store, results, explain, with_sources))
+        out.emit(search_listing(store, results, opts.explain, opts.sources))
 
     return guarded(action)
 
 
-def sources(facts: str | None, fmt: str | None, as_json: bool, fields: str | None, color: str | None, *, svg: str | None = None) -> int:
+def words(words: list[str], opts: Options) -> int:
+    """`hamhung WORDS…`: a topic page when the words name a topic, a usage error when the first word is a typo of a
+    command or topic (`hamhung climat`), else a search for all the words (`hamhung vinalon`)."""
+
+    def action() -> int:
+        from .views import find_topic
+
+        store = Session(opts.facts).store
+        if find_topic(store, " ".join(words)) is not None:
+            return show(" ".join(words), opts)
+        suggestions = _typo_of_a_name(store, words[0])
+        if suggestions and not _known_word(opts, words[0]):
+            raise UsageError(f"no command or topic '{words[0]}' (see 'hamhung --help' and 'hamhung topics')", suggestions)
+        return search(words, opts)
+
+    return guarded(action)
+
+
+def _typo_of_a_name(store: Store, word: str) -> list[str]:
+    """The commands and topics (ids and aliases) within a typo of a word, as search counts typos."""
+    from .fuzzy import within
+    from .search import max_edits
+
+    word = word.casefold()
+    edits = max_edits(word)
+    names = [*sorted(RESERVED), *store.topics, *(a.casefold() for t in store.topics.values() for a in t.aliases)]
+    return list(dict.fromkeys(name for name, _ in within(word, names, edits))) if edits else []
+
+
+def _known_word(opts: Options, word: str) -> bool:
+    """Whether the store uses this word (then it is a search, however close it is to a command's name)."""
+    from .search import query_terms
+
+    session = Session(opts.facts)
+    terms = query_terms(word)
+    return bool(terms) and all(session.index.knows(t) for t in terms)
+
+
+def sources(opts: Options) -> int:
     def action() -> None:
         from .views import sources_listing
 
-        out = Output(fmt, as_json, color, fields, svg)
-        out.emit(sources_listing(Session(facts).store))
+        Output(opts).emit(sources_listing(Session(opts.facts).store))
 
     return guarded(action)
 
 
-def disputes(
-    facts: str | None,
-    fmt: str | None,
-    as_json: bool,
-    fields: str | None,
-    color: str | None,
-    topic: str | None,
-    *,
-    units: str | None = None,
-    svg: str | None = None,
-) -> int:
+def disputes(opts: Options) -> int:
     def action() -> None:
         from .views import disputes_listing, require_topic
 
-        store = _measured(Session(facts).store, units)
-        out = Output(fmt, as_json, color, fields, svg)
-        listing = disputes_listing(store, require_topic(store, topic) if topic else None)
+        store = measured(Session(opts.facts).store, opts.units)
+        out = Output(opts)
+        listing = disputes_listing(store, require_topic(store, opts.topic) if opts.topic else None)
         if not listing.rows:
-            raise NotFound("no disputed facts" + (f" in topic '{topic}'" if topic else ""))
+            raise NotFound("no disputed facts" + (f" in topic '{opts.topic}'" if opts.topic else ""))
         out.emit(listing)
 
     return guarded(action)
 
 
-def check(path: str | None) -> int:
+def check(path: str | None, opts: Options) -> int:
     def action() -> int:
-        session = Session(path)
+        from .render import inert
+
+        out = Output(opts)
+        session = Session(path or opts.facts)
         try:
             store = session.store
+            problems = _reserved_topic_names(store)
         except StoreError as error:
-            from .render import inert
+            problems = [str(p) for p in error.problems]
+        if out.format in ("json", "jsonl"):
+            import json
 
-            for problem in error.problems:  # the messages quote the store's own keys and values: inert, like all store text
-                sys.stdout.write(inert(str(problem)) + "\n")
+            report: dict[str, Any] = {"path": session.path, "ok": not problems, "problems": problems}
+            if not problems:
+                report.update(_counts(store))
+            sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2 if out.format == "json" else None) + "\n")
+        elif problems:
+            for problem in problems:  # the messages quote the store's own keys and values: inert, like all store text
+                sys.stdout.write(inert(problem) + "\n")
+        if problems:
             sys.stdout.flush()
-            say(f"hamhung: {len(error.problems)} problem(s) in {session.path}")
+            say(f"hamhung: {len(problems)} problem(s) in {session.path}")
             return EXIT_USAGE
-        rows = sum(len(t.rows) for t in store.tables.values())
-        disputed = sum(f.disputed for f in store.facts.values())
-        sys.stdout.write(
-            f"{session.path}: ok — {len(store.facts)} facts ({disputed} disputed), {len(store.tables)} tables ({rows} rows), "
-            f"{len(store.topics)} topics, {len(store.sources)} sources\n"
-        )
+        if out.format not in ("json", "jsonl"):
+            counts = _counts(store)
+            sys.stdout.write(
+                f"{session.path}: ok — {counts['facts']} facts ({counts['disputed']} disputed), {counts['tables']} tables ({counts['rows']} rows), "
+                f"{counts['topics']} topics, {counts['sources']} sources\n"
+            )
         return EXIT_OK
 
     return guarded(action)
+
+
+def _counts(store: Store) -> dict[str, int]:
+    facts = store.facts.values()
+    return {
+        "facts": len(store.facts),
+        "disputed": sum(f.disputed for f in facts),
+        "tables": len(store.tables),
+        "rows": sum(len(t.rows) for t in store.tables.values()),
+        "topics": len(store.topics),
+        "sources": len(store.sources),
+    }
+
+
+def _reserved_topic_names(store: Store) -> list[str]:
+    """A topic id or alias that is also a command's name could never be shown with `hamhung TOPIC`."""
+    problems = []
+    for topic in store.topics.values():
+        for name in (topic.id, *topic.aliases):
+            command = COMMANDS.get(name.casefold())
+            if name.casefold() in RESERVED and (command is None or command.topic != topic.id):
+                where = f"{store.path}:{topic.line}" if topic.line else store.path
+                problems.append(f"{where}: topic '{topic.id}' is named '{name}', which is a command of hamhung; choose another name")
+    return problems
 
 
 def help_topic(name: str | None) -> int:
@@ -381,3 +422,26 @@ def help_topic(name: str | None) -> int:
         sys.stdout.write(topic.text)
 
     return guarded(action)
+
+
+def run(command: str | None, arguments: list[str], opts: Options) -> int:
+    """Carry out a parsed command line, whichever parser parsed it."""
+    if command is None:
+        return overview(opts)
+    spec = COMMANDS.get(command)
+    if spec is None:
+        return words([command, *arguments], opts)
+    if any(a.required for a in spec.arguments) and not arguments:
+        return missing_argument(spec)
+    if spec.topic is not None:
+        return words([command, *arguments], opts) if arguments else show(spec.topic, opts)
+    calls: dict[str, Callable[[], int]] = {
+        "topics": lambda: topics(opts),
+        "sources": lambda: sources(opts),
+        "disputes": lambda: disputes(opts),
+        "show": lambda: show(arguments[0], opts),
+        "fact": lambda: fact(arguments, opts),
+        "search": lambda: search(arguments, opts),
+        "check": lambda: check(arguments[0] if arguments else None, opts),
+    }
+    return calls[command]()

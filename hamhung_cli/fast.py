@@ -1,70 +1,33 @@
-"""The console-script entry point: the common command forms without importing Typer.
+"""The console-script entry point: the common command forms parsed without importing Typer.
 
-Typer (with its vendored Click) costs more to import than the rest of a run.
-This module parses only the plain forms people type most (`hamhung climate`,
-`hamhung search vinalon --json`, `hamhung history`, `hamhung fact ID`) and
-calls the same functions in commands.py that the Typer commands call. Anything
-else — --help, completion, an unknown or malformed option, a bad value, an
-unknown command — goes to the full Typer app, which parses and reports it. The
-two paths give byte-identical output (tests/test_fast.py checks it).
+Typer (with its vendored Click) costs more to import than the rest of a run. This module parses the plain forms
+people type most (`hamhung climate`, `hamhung search vinalon --json`, `hamhung history`, `hamhung what is vinalon`)
+from the same declarations (options.py) the Typer app is built from, and calls the same functions in commands.py.
+Anything else (--help, --version, completion, an unknown or malformed option, a bad value) goes to the Typer app,
+which parses and reports it. The two paths give byte-identical output (tests/test_fast.py checks it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from typing import NamedTuple
 
 from . import commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE
+from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, Option, Options
 
-
-class Opt(NamedTuple):
-    dest: str
-    flag: bool = False
-    choices: tuple[str, ...] | None = None
-
-
-_COMMON = {
-    "--facts": Opt("facts"),
-    "--format": Opt("format", choices=commands.FORMATS),
-    "-f": Opt("format", choices=commands.FORMATS),
-    "--json": Opt("json", flag=True),
-    "--fields": Opt("fields"),
-    "--color": Opt("color", choices=commands.COLORS),
-}
-_SHOW = {
-    **_COMMON,
-    "--source": Opt("source"),
-    "--table": Opt("source"),
-    "--only": Opt("only", choices=commands.ONLY),
-    "--sources": Opt("sources", flag=True),
-}
-_TOPIC = {"--topic": Opt("topic"), "-t": Opt("topic")}
-_SEARCH = {**_COMMON, **_TOPIC, "--limit": Opt("limit"), "-n": Opt("limit"), "--explain": Opt("explain", flag=True), "--sources": Opt("sources", flag=True)}
-_GROUP = {"--facts": Opt("facts"), "--color": Opt("color", choices=commands.COLORS)}
-
-# command → (its options, fewest positional arguments, most)
-_COMMANDS: dict[str, tuple[dict[str, Opt], int, int]] = {
-    "topics": (_COMMON, 0, 0),
-    "sources": (_COMMON, 0, 0),
-    "disputes": ({**_COMMON, **_TOPIC}, 0, 0),
-    "climate": (_SHOW, 0, 0),
-    "districts": ({k: v for k, v in _SHOW.items() if v.dest != "source"}, 0, 0),
-    "show": (_SHOW, 1, 1),
-    "fact": (_COMMON, 1, sys.maxsize),
-    "search": (_SEARCH, 1, sys.maxsize),
-    "check": ({"--facts": Opt("facts")}, 0, 1),
-}
-# Commands only the Typer app runs: never mistaken here for a store topic of the same name.
-_TYPER_ONLY = frozenset({"help"})
+# flag → option, for the options accepted before any command word, and for each command's own
+_GROUP_FLAGS = {flag: OPTIONS[name] for name in OUTPUT for flag in OPTIONS[name].flags}
+_FLAGS = {command: {flag: OPTIONS[name] for name in spec.options for flag in OPTIONS[name].flags} for command, spec in COMMANDS.items()}
+# `hamhung WORDS…` (a topic page or a search) takes what either of those takes.
+_WORDS_FLAGS = {**_FLAGS["show"], **_FLAGS["search"]}
 
 
 class Plan(NamedTuple):
     command: str | None
-    options: dict[str, object]
     arguments: list[str]
+    options: Options
 
 
 def parse(argv: list[str]) -> Plan | None:
@@ -72,10 +35,9 @@ def parse(argv: list[str]) -> Plan | None:
     if any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ):
         return None
     command: str | None = None
-    options: dict[str, object] = {}
-    group: dict[str, object] = {}
+    values: dict[str, object] = {}
     arguments: list[str] = []
-    allowed = _GROUP
+    allowed = _GROUP_FLAGS
     position = 0
     while position < len(argv):
         arg = argv[position]
@@ -88,88 +50,46 @@ def parse(argv: list[str]) -> Plan | None:
             if spec.flag:
                 if equals:
                     return None
-                (options if command else group)[spec.dest] = True
+                values[spec.name] = True
                 continue
             if not equals:
                 if position >= len(argv):
                     return None
                 value = argv[position]
                 position += 1
-            if spec.choices is not None:
-                value = value.lower()
-                if value not in spec.choices:
-                    return None
-            (options if command else group)[spec.dest] = value
-        elif command is None:
-            if arg in _TYPER_ONLY:
+            parsed = _value(spec, value)
+            if parsed is None:
                 return None
+            values[spec.name] = parsed
+        elif command is None:
+            if arg in RESERVED and arg not in COMMANDS:
+                return None  # `hamhung help …`: the Typer app's own command
             command = arg
-            found = _COMMANDS.get(arg)
-            allowed = found[0] if found else _SHOW
+            allowed = _FLAGS.get(arg, _WORDS_FLAGS)
+        elif command in COMMANDS and COMMANDS[command].topic is not None and not arguments:
+            allowed = _WORDS_FLAGS  # `hamhung population of hamhung`: words after a topic page's command are a search
+            arguments.append(arg)
         else:
             arguments.append(arg)
-    if command is not None and command not in _COMMANDS:
-        # `hamhung TOPIC`: a topic of the store, or else Typer's "did you mean".
-        arguments = [command, *arguments]
-        command = "topic"
-        if len(arguments) != 1:
-            return None
-    elif command is not None:
-        _, fewest, most = _COMMANDS[command]
-        if not fewest <= len(arguments) <= most:
-            return None
-    elif arguments:
-        return None
-    if "limit" in options:
-        limit = str(options["limit"])
-        if not (limit.isascii() and limit.isdigit()) or int(limit) < 1:
-            return None
-    for name in ("facts", "color"):
-        options.setdefault(name, group.get(name))
-    if command == "check" and arguments:
-        options["facts"] = arguments[0]
-    return Plan(command, options, arguments)
+    spec_of_command = COMMANDS.get(command or "")
+    extra = spec_of_command is not None and spec_of_command.topic is None and len(arguments) > len(spec_of_command.arguments)
+    if extra and not any(a.many for a in spec_of_command.arguments):  # type: ignore[union-attr]
+        return None  # an extra argument: Typer's message
+    return Plan(command, arguments, Options(**values))  # type: ignore[arg-type]
 
 
-def _topic_exists(name: str, facts: object) -> bool:
-    from .errors import HamhungError
-    from .session import Session
-    from .views import find_topic
+def _value(spec: Option, value: str) -> object | None:
+    """An option's value as the command takes it, or None when Typer should report it."""
+    if spec.choices is not None:
+        value = value.lower()
+        return value if value in spec.choices else None
+    if spec.number:
+        return int(value) if value.isascii() and value.isdigit() and int(value) >= 1 else None
+    return value
 
-    try:
-        return find_topic(Session(facts if isinstance(facts, str) else None).store, name) is not None
-    except HamhungError:
-        return False
 
-
-def run(plan: Plan) -> int | None:
-    """Carry out a plan; None when it turns out to need the full app (an unknown topic)."""
-    o = plan.options
-    facts = o.get("facts")
-    fmt, as_json, fields, color = o.get("format"), bool(o.get("json")), o.get("fields"), o.get("color")
-    common = (facts, fmt, as_json, fields, color)
-    calls: dict[str | None, Callable[[], int]] = {
-        None: lambda: commands.overview(facts, color),  # type: ignore[arg-type]
-        "topics": lambda: commands.topics(*common),  # type: ignore[arg-type]
-        "sources": lambda: commands.sources(*common),  # type: ignore[arg-type]
-        "disputes": lambda: commands.disputes(*common, o.get("topic")),  # type: ignore[arg-type]
-        "climate": lambda: commands.show("climate", *common, o.get("source"), o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
-        "districts": lambda: commands.show("districts", *common, None, o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
-        "show": lambda: commands.show(plan.arguments[0], *common, o.get("source"), o.get("only"), bool(o.get("sources"))),  # type: ignore[arg-type]
-        "fact": lambda: commands.fact(plan.arguments, *common),  # type: ignore[arg-type]
-        "search": lambda: commands.search(
-            plan.arguments,
-            *common,
-            int(str(o.get("limit", 10))),
-            o.get("topic"),
-            bool(o.get("explain")),
-            bool(o.get("sources")),  # type: ignore[arg-type]
-        ),
-        "check": lambda: commands.check(facts),  # type: ignore[arg-type]
-    }
-    if plan.command == "topic":  # `hamhung TOPIC` is `hamhung show TOPIC` once the topic is known to exist
-        return calls["show"]() if _topic_exists(plan.arguments[0], facts) else None
-    return calls[plan.command]()
+def run(plan: Plan) -> int:
+    return commands.run(plan.command, plan.arguments, plan.options)
 
 
 def main() -> None:
@@ -181,12 +101,12 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     try:
         plan = parse(sys.argv[1:])
-        code = None if plan is None else run(plan)
+        if plan is None:
+            from .cli import main as full_main
+
+            full_main()
+            return
+        code = run(plan)
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
-    if code is None:
-        from .cli import main as full_main
-
-        full_main()
-        return
     sys.exit(code)

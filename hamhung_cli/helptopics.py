@@ -43,8 +43,10 @@ ENVIRONMENT = (
     Entry("HAMHUNG_COLOR", "auto, always or never, as with --color."),
     Entry("HAMHUNG_ROMANIZATION", "mr, plain, rr or hangul, as with --romanization."),
     Entry("HAMHUNG_UNITS", "metric or imperial, as with --units."),
-    Entry("HAMHUNG_CACHE_DIR", "Where the parsed store, the search index and replayed pages are cached; set it empty to switch the cache off."),
-    Entry("XDG_CACHE_HOME", "The cache goes to $XDG_CACHE_HOME/hamhung when HAMHUNG_CACHE_DIR is unset (else ~/.cache/hamhung)."),
+    Entry("HAMHUNG_CACHE_DIR", "Where the parsed store and its search index are cached (one SQLite file per store); set it empty to switch the cache off."),
+    Entry("XDG_CACHE_HOME", "The cache goes to $XDG_CACHE_HOME/hamhung when HAMHUNG_CACHE_DIR is unset (else $HOME/.cache/hamhung)."),
+    Entry("HOME", "Home of the default cache directory, $HOME/.cache/hamhung; without it there is no cache unless one of the above is set."),
+    Entry("HAMHUNG_DEBUG", "Any value adds the traceback to an internal error's one-line message."),
     Entry("NO_COLOR", "Any value turns colour off in auto mode."),
     Entry("TERM", "dumb turns colour off in auto mode."),
     Entry("COLUMNS", "Width of terminal tables and of --svg pictures (default: the terminal's width; 80 for pictures)."),
@@ -166,11 +168,4 @@ def listing() -> str:
     lines = ["Help topics ('hamhung help TOPIC'):", ""]
     lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
     lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
-    return "\n".join(lines) + "\n"
-
-
-def markdown_entries(entries: tuple[Entry, ...], header: tuple[str, str]) -> str:
-    """A reference list as a Markdown table (README.md carries these; a test compares them)."""
-    lines = [f"| {header[0]} | {header[1]} |", "|---|---|"]
-    lines += [f"| {e.term} | {e.text} |" for e in entries]
     return "\n".join(lines) + "\n"

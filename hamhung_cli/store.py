@@ -6,6 +6,7 @@ The records are immutable named tuples; the schema they follow is documented in 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -173,10 +174,27 @@ class Store(NamedTuple):
 
 # --------------------------------------------------------------------------- reading
 
+STDIN = "<stdin>"  # `--facts -` and `hamhung check -`
+_read_from_stdin: list[bytes] = []  # standard input can be read once: a run that opens the store twice gets the same bytes
+
+
+def _standard_input() -> bytes:
+    if not _read_from_stdin:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise StoreError([Problem(STDIN, None, "standard input is closed")])
+        data = stream.read(MAX_STORE_BYTES + 1)
+        if len(data) > MAX_STORE_BYTES:
+            raise StoreError([Problem(STDIN, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
+        _read_from_stdin.append(data)
+    return _read_from_stdin[0]
+
 
 def read_bytes(path: str) -> bytes:
     """The store's bytes, or a StoreError saying plainly why it cannot be read."""
     name = str(path)
+    if name == STDIN:
+        return _standard_input()
     try:
         if os.path.isdir(path):
             raise StoreError([Problem(name, None, "is a directory, not a fact store file")])
@@ -262,6 +280,8 @@ def default_store_path() -> str:
 
 def resolve_store_path(option: str | None) -> str:
     """--facts wins, then $HAMHUNG_FACTS, then the bundled store. (Plain strings: pathlib costs start-up time.)"""
+    if option == "-":
+        return STDIN
     if option:
         return option
     env = os.environ.get("HAMHUNG_FACTS")

@@ -39,6 +39,14 @@ FORMS = [
     ["search", "humidity", "--topic", "nowhere"],
     ["--color", "never", "topics", "-f", "table"],
     ["check"],
+    ["search"],
+    ["climate", "extra", "words"],
+    ["population", "of", "hamhung", "--json"],
+    ["nosuchthing"],
+    ["vinalon", "-n", "1"],
+    ["climat"],
+    ["--json", "topics"],
+    ["--no-color", "--plain", "sources"],
 ]
 
 
@@ -49,8 +57,6 @@ def via_fast(argv: list[str]) -> tuple[int, str, str] | None:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = fast.run(plan)
-    if code is None:
-        return None
     return code, out.getvalue(), err.getvalue()
 
 
@@ -69,21 +75,18 @@ def test_fast_and_full_paths_print_the_same_bytes(argv: list[str], mini: Path) -
         ["--help"],
         ["climate", "--help"],
         ["--version"],
-        ["search"],
         ["search", "x", "--limit", "0"],
         ["search", "x", "--limit", "many"],
         ["climate", "--format", "yaml"],
         ["climate", "--bogus"],
-        ["climate", "extra"],
         ["-fjson", "topics"],
         ["topics", "--json=yes"],
         ["search", "--", "-3.4"],
-        ["nosuchthing"],
+        ["help", "formats"],
     ],
 )
-def test_unusual_forms_go_to_typer(argv: list[str], mini: Path) -> None:
-    plan = fast.parse(argv)
-    assert plan is None or fast.run(plan._replace(options={**plan.options, "facts": str(mini)})) is None
+def test_unusual_forms_go_to_typer(argv: list[str]) -> None:
+    assert fast.parse(argv) is None
 
 
 @pytest.mark.parametrize(

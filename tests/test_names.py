@@ -161,9 +161,9 @@ def test_option_before_the_command_and_fast_path_agreement(bundled: Path, monkey
     before = invoke("--romanization", "rr", "districts", "-f", "tsv", "--facts", str(bundled)).stdout
     after = invoke("districts", "-f", "tsv", "--facts", str(bundled), "--romanization", "rr").stdout
     assert before == after and "Heungnam-guyeok" in before
-    # The fast path leaves the option to Typer, and reads the variable exactly as Typer's path does.
+    # The fast path parses the option as Typer does, and reads the variable exactly as Typer's path does.
     argv = ["districts", "-f", "tsv", "--facts", str(bundled)]
-    assert via_fast([*argv, "--romanization", "rr"]) is None
+    assert via_fast([*argv, "--romanization", "rr"]) == (0, after, "")
     monkeypatch.setenv("HAMHUNG_ROMANIZATION", "rr")
     fast = via_fast(argv)
     assert fast is not None and fast[1] == after
