@@ -273,7 +273,7 @@ def require_topic(store: Store, name: str) -> str:
     topic = find_topic(store, name)
     if topic is None:
         suggestions = topic_suggestions(store, name)
-        raise UsageError(f"no topic '{name}' in this store (topics: {', '.join(store.topics)})", suggestions)
+        raise UsageError(f"no topic '{name}' (topics: {', '.join(store.topics)})", suggestions)
     return topic
 
 
