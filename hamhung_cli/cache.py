@@ -44,7 +44,7 @@ def checksum(data: bytes) -> bytes:
     return blake2b(data, digest_size=32).digest()
 
 
-FORMAT = 12
+FORMAT = 13
 MAGIC = b"HAMHUNG-CACHE\n"  # an entry of one payload (the replayed --help, the store's stamp)
 SECTIONS_MAGIC = b"HAMHUNG-SECTIONS\n"  # an entry of named sections (the store, the index)
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"

@@ -58,23 +58,23 @@ class Source(Record):
     id: str
     title: str
     publisher: str
-    seed: str
-    part: str
+    document: str | None = None  # the file or copy of the document the editors worked from
+    part: str | None = None
     cites: str | None = None
     url: str | None = None
     note: str | None = None
     line: int | None = None
 
     def describe(self, notes: str = "") -> str:
-        """One line naming the seed part and the reference it cites."""
-        where = f"{self.publisher}, “{self.title}”, {self.part}"
+        """One line naming the source (and the part of it, when the store says) and the reference it cites."""
+        where = f"{self.publisher}, “{self.title}”, {self.part}" if self.part else f"{self.publisher}, “{self.title}”"
         if notes:
             where += f", note {notes}"
         return f"{where}; citing {self.cites}" if self.cites else where
 
 
 class Citation(Record):
-    """A reference from a fact to a source, with the seed's note numbers if any."""
+    """A reference from a fact to a source, with the document's note numbers if any."""
 
     source: str
     notes: str = ""
@@ -630,12 +630,16 @@ class Validator:
 
     def _sources(self, data: dict[str, Any]) -> dict[str, Source]:
         sources: dict[str, Source] = {}
-        allowed = {"id", "title", "publisher", "seed", "part", "cites", "url", "note"}
+        renamed = {"seed": "document"}  # keys of schema 1's first release, reported with their new name
+        allowed = {"id", "title", "publisher", "document", "part", "cites", "url", "note", *renamed}
         for path, entry in self._entries(data, "source"):
             self._check_keys(path, entry, allowed, "[[source]]")
+            for old, new in renamed.items():
+                if old in entry:
+                    self.problem(path, f"'{old}' in [[source]] is now called '{new}'", old)
             source_id = self._id(path, entry, "[[source]]")
-            fields = {k: self._string(path, entry, k, "[[source]]") for k in ("title", "publisher", "seed", "part")}
-            optional = {k: self._string(path, entry, k, "[[source]]", required=False) for k in ("cites", "url", "note")}
+            fields = {k: self._string(path, entry, k, "[[source]]") for k in ("title", "publisher")}
+            optional = {k: self._string(path, entry, k, "[[source]]", required=False) for k in ("document", "part", "cites", "url", "note")}
             if source_id is None or None in fields.values():
                 continue
             if source_id in sources:

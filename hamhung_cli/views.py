@@ -320,13 +320,13 @@ def sources_listing(store: Store) -> Listing:
     for table in store.tables.values():
         for citation in table.sources:
             used[citation.source] += 1
-    rows = [{"id": s.id, "publisher": s.publisher, "part": s.part, "cites": s.cites or "", "facts": used[s.id]} for s in store.sources.values()]
+    rows = [{"id": s.id, "publisher": s.publisher, "part": s.part or "", "cites": s.cites or "", "facts": used[s.id]} for s in store.sources.values()]
     json_rows = [
         {
             "id": s.id,
             "title": s.title,
             "publisher": s.publisher,
-            "seed": s.seed,
+            "document": s.document,
             "part": s.part,
             "cites": s.cites,
             "url": s.url,

@@ -31,7 +31,7 @@ title = "History"
 id = "s1"
 title = "Doc"
 publisher = "Pub"
-seed = "seed.txt"
+document = "doc.txt"
 part = "Part"
 """
 
