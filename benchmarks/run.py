@@ -131,7 +131,7 @@ aliases = ["bench"]
         ).split()
     )
     + "".join(
-        f'\n[[source]]\nid = "bench-{n}"\ntitle = "Benchmark source {n}"\npublisher = "benchmarks/run.py"\nseed = "none"\npart = "Part {n}"\n'
+        f'\n[[source]]\nid = "bench-{n}"\ntitle = "Benchmark source {n}"\npublisher = "benchmarks/run.py"\ndocument = "none"\npart = "Part {n}"\n'
         for n in range(1, 5)
     )
 )

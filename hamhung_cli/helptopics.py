@@ -67,9 +67,9 @@ Use one with --facts FILE or HAMHUNG_FACTS=FILE.
 [store]      name, summary, names = { mr, rr, hangul, hanja }, aliases.
 [[topic]]    id (a lowercase slug: 'hamhung ID' shows it), title, summary,
              aliases (other words that open the topic).
-[[source]]   id, title (of the document), publisher, seed (the file it came
-             from), part (which section), and optionally cites (the reference
-             that section gives), url and note.
+[[source]]   id, title (of the document), publisher, and optionally
+             document (the file or copy it was read from), part (which
+             section), cites (the reference that section gives), url and note.
 [[fact]]     id (lowercase, with '.' and '-'), topic, text (one sentence or
              two, in the editors' own words), sources (source ids, each
              optionally followed by the document's note numbers, as in

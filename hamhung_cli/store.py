@@ -29,23 +29,23 @@ class Source(NamedTuple):
     id: str
     title: str
     publisher: str
-    seed: str
-    part: str
+    document: str | None = None  # the file or copy of the document the editors worked from
+    part: str | None = None
     cites: str | None = None
     url: str | None = None
     note: str | None = None
     line: int | None = None
 
     def describe(self, notes: str = "") -> str:
-        """One line naming the seed part and the reference it cites."""
-        where = f"{self.publisher}, “{self.title}”, {self.part}"
+        """One line naming the source (and the part of it, when the store says) and the reference it cites."""
+        where = f"{self.publisher}, “{self.title}”, {self.part}" if self.part else f"{self.publisher}, “{self.title}”"
         if notes:
             where += f", note {notes}"
         return f"{where}; citing {self.cites}" if self.cites else where
 
 
 class Citation(NamedTuple):
-    """A reference from a fact to a source, with the seed's note numbers if any."""
+    """A reference from a fact to a source, with the document's note numbers if any."""
 
     source: str
     notes: str = ""

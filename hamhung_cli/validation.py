@@ -179,12 +179,16 @@ class Validator:
 
     def _sources(self, data: dict[str, Any]) -> dict[str, Source]:
         sources: dict[str, Source] = {}
-        allowed = {"id", "title", "publisher", "seed", "part", "cites", "url", "note"}
+        renamed = {"seed": "document"}  # keys of schema 1's first release, reported with their new name
+        allowed = {"id", "title", "publisher", "document", "part", "cites", "url", "note", *renamed}
         for path, entry in self._entries(data, "source"):
             self._check_keys(path, entry, allowed, "[[source]]")
+            for old, new in renamed.items():
+                if old in entry:
+                    self.problem(path, f"'{old}' in [[source]] is now called '{new}'", old)
             source_id = self._id(path, entry, "[[source]]")
-            fields = {k: self._string(path, entry, k, "[[source]]") for k in ("title", "publisher", "seed", "part")}
-            optional = {k: self._string(path, entry, k, "[[source]]", required=False) for k in ("cites", "url", "note")}
+            fields = {k: self._string(path, entry, k, "[[source]]") for k in ("title", "publisher")}
+            optional = {k: self._string(path, entry, k, "[[source]]", required=False) for k in ("document", "part", "cites", "url", "note")}
             if source_id is None or None in fields.values():
                 continue
             if source_id in sources:

@@ -271,7 +271,7 @@ def require_topic(store: Store, name: str) -> str:
     topic = find_topic(store, name)
     if topic is None:
         suggestions = topic_suggestions(store, name)
-        raise UsageError(f"no topic '{name}' in this store (topics: {', '.join(store.topics)})", suggestions)
+        raise UsageError(f"no topic '{name}' (topics: {', '.join(store.topics)})", suggestions)
     return topic
 
 
@@ -318,13 +318,13 @@ def sources_listing(store: Store) -> Listing:
     for table in store.tables.values():
         for citation in table.sources:
             used[citation.source] += 1
-    rows = [{"id": s.id, "publisher": s.publisher, "part": s.part, "cites": s.cites or "", "facts": used[s.id]} for s in store.sources.values()]
+    rows = [{"id": s.id, "publisher": s.publisher, "part": s.part or "", "cites": s.cites or "", "facts": used[s.id]} for s in store.sources.values()]
     json_rows = [
         {
             "id": s.id,
             "title": s.title,
             "publisher": s.publisher,
-            "seed": s.seed,
+            "document": s.document,
             "part": s.part,
             "cites": s.cites,
             "url": s.url,

@@ -262,7 +262,7 @@ title = "Lighthouses"
 id = "n"
 title = "Notes"
 publisher = "Me"
-seed = "-"
+document = "-"
 part = "all"
 [[fact]]
 id = "lighthouses.north"

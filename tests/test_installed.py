@@ -112,7 +112,7 @@ def test_ascii_only_output_degrades_instead_of_crashing() -> None:
 
 def test_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     big = tmp_path / "big.toml"
-    lines = ['schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\nseed = "x"\npart = "p"\n']
+    lines = ['schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\ndocument = "x"\npart = "p"\n']
     lines += [f'[[fact]]\nid = "t.f{i}"\ntopic = "t"\ntext = "fact number {i} about things"\nsources = ["s"]\n' for i in range(60000)]
     big.write_text("".join(lines), encoding="utf-8")
     process = subprocess.Popen([installed_command(), "search", "things", "--facts", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())

@@ -32,7 +32,7 @@ title = "Places near Hamhŭng"
 id = "n"
 title = "Notes"
 publisher = "Me"
-seed = "-"
+document = "-"
 part = "all"
 [[table]]
 id = "places"
@@ -104,7 +104,7 @@ def test_districts_name_column_in_each_form(bundled: Path, form: str) -> None:
     header, *rows = [line.split("\t") for line in result.stdout.splitlines()]
     hungnam = dict(zip(header, next(r for r in rows if r[0] == "hungnam"), strict=True))
     assert hungnam["name"] == HUNGNAM[form]
-    assert hungnam["hangul"] == "흥남구역" and hungnam["seed_spelling"] == "Hŭngnam-guyŏk", "other stored columns stay as stored"
+    assert hungnam["hangul"] == "흥남구역" and hungnam["source_spelling"] == "Hŭngnam-guyŏk", "other stored columns stay as stored"
     # The extra Revised Romanization column is there unless the name column already shows RR.
     assert ("rr" in header) == (form != "rr")
 

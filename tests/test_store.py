@@ -22,7 +22,7 @@ title = "Climate"
 id = "s1"
 title = "Doc"
 publisher = "Pub"
-seed = "seed.txt"
+document = "doc.txt"
 part = "Part"
 """
 

@@ -147,7 +147,7 @@ title = "Roads"
 id = "n"
 title = "Notes"
 publisher = "Me"
-seed = "-"
+document = "-"
 part = "all"
 [[table]]
 id = "roads"

@@ -246,7 +246,7 @@ def test_ctrl_c_while_blocked_writing(tmp_path: Path) -> None:
     """SIGINT while stdout is full (nobody reads the pipe): exit 130, nothing on stderr."""
     store = tmp_path / "many.toml"
     facts = "".join(f'[[fact]]\nid = "t.f{i}"\ntopic = "t"\ntext = "fact {i} about many things in the city"\nsources = ["s"]\n' for i in range(3000))
-    store.write_text('schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\nseed = "x"\npart = "p"\n' + facts)
+    store.write_text('schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\ndocument = "x"\npart = "p"\n' + facts)
     process = subprocess.Popen(
         [installed_command(), "t", "--facts", str(store), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env(HAMHUNG_CACHE_DIR="")
     )
@@ -263,7 +263,7 @@ def test_ctrl_c_on_a_terminal(tmp_path: Path) -> None:
 
     store = tmp_path / "big.toml"
     facts = "".join(f'[[fact]]\nid = "t.f{i}"\ntopic = "t"\ntext = "fact number {i} about things"\nsources = ["s"]\n' for i in range(40000))
-    store.write_text('schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\nseed = "x"\npart = "p"\n' + facts)
+    store.write_text('schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\n[[source]]\nid = "s"\ntitle = "S"\npublisher = "P"\ndocument = "x"\npart = "p"\n' + facts)
     pid, fd = pty.fork()
     if pid == 0:  # child: the pty is its controlling terminal
         os.execve(installed_command(), [installed_command(), "search", "things", "--facts", str(store)], clean_env(TERM="xterm", HAMHUNG_CACHE_DIR=""))

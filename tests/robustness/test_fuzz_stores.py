@@ -82,7 +82,7 @@ def stores(draw: st.DrawFn) -> str:
             f"id = {toml_value(source)}",
             f"title = {toml_value(draw(TEXT))}",
             f"publisher = {toml_value(draw(TEXT))}",
-            'seed = "s.txt"',
+            'document = "s.txt"',
             'part = "p"',
         ]
     topic_choice = odd(st.sampled_from(topics or ["nowhere"]), st.just("nowhere"))

@@ -75,7 +75,7 @@ summary = {value}
 id = "s"
 title = {value}
 publisher = {value}
-seed = "seed.txt"
+document = "doc.txt"
 part = {value}
 
 [[fact]]

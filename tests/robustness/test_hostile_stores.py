@@ -30,7 +30,7 @@ SOURCE = """
 id = "s1"
 title = "Doc"
 publisher = "Pub"
-seed = "seed.txt"
+document = "doc.txt"
 part = "Part"
 """
 FACT = """
@@ -94,12 +94,13 @@ SHAPES = [
         "needs 'columns'",
     ),
     ("schema-2", GOOD.replace("schema = 1", "schema = 2  # HERE"), "schema 2 is not supported"),
-    ("unknown-key", GOOD.replace('seed = "seed.txt"', 'seed = "seed.txt"\ncolour = "red"  # HERE'), "unknown key 'colour'"),
+    ("unknown-key", GOOD.replace('document = "doc.txt"', 'document = "doc.txt"\ncolour = "red"  # HERE'), "unknown key 'colour'"),
+    ("renamed-key", GOOD.replace('document = "doc.txt"', 'seed = "doc.txt"  # HERE'), "'seed' in [[source]] is now called 'document'"),
     ("unknown-top-level-table", GOOD + "\n[extra.settings]  # HERE\ndepth = 1\n", "unknown key 'extra'"),
     # missing ids
     ("fact-without-id", GOOD + '\n[[fact]]  # HERE\ntopic = "climate"\ntext = "t"\nsources = ["s1"]\n', "[[fact]] is missing 'id'"),
     ("topic-without-id", GOOD + '\n[[topic]]  # HERE\ntitle = "T"\n', "[[topic]] is missing 'id'"),
-    ("source-without-id", GOOD + '\n[[source]]  # HERE\ntitle = "D"\npublisher = "P"\nseed = "s"\npart = "p"\n', "[[source]] is missing 'id'"),
+    ("source-without-id", GOOD + '\n[[source]]  # HERE\ntitle = "D"\npublisher = "P"\ndocument = "s"\npart = "p"\n', "[[source]] is missing 'id'"),
     ("row-without-id", GOOD + monthly().replace('[[table.row]]\nid = "rain"', "[[table.row]]  # HERE"), "is missing 'id'"),
     ("empty-id", GOOD.replace('id = "climate.one"', 'id = ""  # HERE'), "'id' in [[fact]] is empty"),
     ("id-with-spaces", GOOD.replace('id = "climate.one"', 'id = "Climate One"  # HERE'), "must be lowercase letters"),
