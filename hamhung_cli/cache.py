@@ -3,7 +3,7 @@
 A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`; if there is none, it parses and
 validates the store, builds the index and writes the database once. The database has plain tables (sources, topics,
 facts, tables) read with indexed queries, so `hamhung TOPIC` on a large store reads that topic's facts and nothing
-more, and a search reads the index sections its words need.
+more, and the search index (index.py: SQLite's FTS5) beside them.
 
 Never trusted blindly:
 - Named by the content hash, this format and the Python version: an edited store or a new release never reads a
@@ -29,8 +29,9 @@ from typing import Any
 
 from . import store
 from .atomic import replacing
+from .index import write_index
 
-FORMAT = 13
+FORMAT = 14
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 KEEP_ENTRIES = 8  # databases kept, the most recently written: each edit of a store leaves a new one
 STALE_TEMPORARY_NS = 3600 * 10**9  # a temporary file this old was left by a killed run
@@ -42,7 +43,6 @@ CREATE TABLE topics(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE facts(position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, topic TEXT NOT NULL, record BLOB NOT NULL);
 CREATE INDEX facts_by_topic ON facts(topic, position);
 CREATE TABLE store_tables(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE index_sections(name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -245,21 +245,10 @@ def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store
     return store.Store(path, name, summary, names, aliases, {s.id: s for s in sources}, {t.id: t for t in topics}, facts, {t.id: t for t in tables})
 
 
-def index_section(db: sqlite3.Connection, name: str) -> Any:
-    """One section of the search index (see search.Index), as stored."""
-    try:
-        row = db.execute("SELECT data FROM index_sections WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise Damaged(f"no index section {name}")
-        return marshal.loads(row[0])
-    except (sqlite3.Error, ValueError, TypeError, EOFError) as error:
-        raise Damaged(str(error)) from None
-
-
 # --------------------------------------------------------------------------- writing
 
 
-def write_entry(digest: str, value: store.Store, index_sections: Callable[[], dict[str, Any]]) -> sqlite3.Connection | None:
+def write_entry(digest: str, value: store.Store) -> sqlite3.Connection | None:
     """Write the store and its index as this content's database, and open it; None when there is no usable cache."""
     path = entry_path(digest)
     if path is None:
@@ -272,8 +261,9 @@ def write_entry(digest: str, value: store.Store, index_sections: Callable[[], di
         with replacing(path, mode=0o600) as temporary:
             db = _connect(temporary, "rw")
             try:
-                db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;" + SCHEMA)
-                _fill(db, digest, value, index_sections())
+                db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;" + SCHEMA)  # then write_index adds its tables
+                _fill(db, digest, value)
+                write_index(db, value)
                 db.execute("COMMIT")
             finally:
                 db.close()
@@ -283,14 +273,13 @@ def write_entry(digest: str, value: store.Store, index_sections: Callable[[], di
     return open_entry(digest)
 
 
-def _fill(db: sqlite3.Connection, digest: str, value: store.Store, index_sections: dict[str, Any]) -> None:
+def _fill(db: sqlite3.Connection, digest: str, value: store.Store) -> None:
     meta = {"format": _VERSION, "digest": digest, "store": marshal.dumps((value.name, value.summary, value.names, value.aliases))}
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     db.executemany("INSERT INTO sources VALUES (?, ?)", enumerate(marshal.dumps(tuple(s)) for s in value.sources.values()))
     db.executemany("INSERT INTO topics VALUES (?, ?)", enumerate(marshal.dumps(tuple(t)) for t in value.topics.values()))
     db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", ((n, f.id, f.topic, fact_plain(f)) for n, f in enumerate(value.facts.values())))
     db.executemany("INSERT INTO store_tables VALUES (?, ?)", enumerate(map(table_plain, value.tables.values())))
-    db.executemany("INSERT INTO index_sections VALUES (?, ?)", ((name, marshal.dumps(data)) for name, data in index_sections.items()))
 
 
 def _prune(directory: str) -> None:

@@ -8,6 +8,7 @@ byte-identical. Every error the core raises becomes one stderr line and an exit 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -254,7 +255,6 @@ def fact(ids: list[str], opts: Options) -> int:
 
 def search(query: list[str], opts: Options) -> int:
     def action() -> None:
-        from .search import CacheDamage
         from .search import search as run_search
         from .views import no_results, require_topic, search_listing
 
@@ -273,7 +273,7 @@ def search(query: list[str], opts: Options) -> int:
 
         try:
             results = find(session.index)
-        except CacheDamage:  # a cached index that no version wrote: build it anew from the store
+        except sqlite3.Error:  # a cached index damaged under this run: build it anew from the store
             results = find(session.rebuild_index())
         if not results:
             raise no_results(store, session.index, text)

@@ -7,19 +7,18 @@ edit is always seen, whatever the file's times say, and the store that is shown 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import cache
 from .store import Store, decode_text, parse, read_bytes, resolve_store_path
 from .validation import validate
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from .search import Index
 
 try:  # the built-in BLAKE2b: hashlib would first load OpenSSL, a few milliseconds of every start
@@ -58,7 +57,7 @@ class Session:
         if db is None:
             parsed = self.parsed
             with _progress(self._data, "Indexing the facts for search"):
-                db = cache.write_entry(self.digest, parsed, lambda: _index_sections(parsed))
+                db = cache.write_entry(self.digest, parsed)
         return db
 
     @cached_property
@@ -79,36 +78,22 @@ class Session:
 
     @cached_property
     def index(self) -> Index:
-        from .search import CacheDamage, Index, check_section
-
-        db = self._db
-        if db is None:
-            return self.rebuild_index()
-
-        def section(name: str) -> Any:
-            try:
-                return check_section(name, cache.index_section(db, name))
-            except (cache.Damaged, ValueError) as error:
-                raise CacheDamage(str(error)) from None
-
-        try:
-            return Index(section)
-        except CacheDamage:
-            return self.rebuild_index()
-
-    def rebuild_index(self) -> Index:
-        """The index built from the store file: when there is no cache, or the cached one proves damaged."""
         from .search import Index
 
-        sections = _index_sections(self.parsed)
-        self.__dict__["index"] = index = Index(sections.__getitem__)
+        if self._db is not None:
+            try:
+                return Index(self._db)
+            except sqlite3.Error:
+                pass
+        return self.rebuild_index()
+
+    def rebuild_index(self) -> Index:
+        """The index built in memory from the store file: when there is no cache, or the cached one proves damaged."""
+        from .index import memory_index
+        from .search import Index
+
+        self.__dict__["index"] = index = Index(memory_index(self.parsed))
         return index
-
-
-def _index_sections(store: Store) -> dict[str, Any]:
-    from .indexing import store_index_sections
-
-    return store_index_sections(store)
 
 
 @contextmanager

@@ -75,6 +75,7 @@ class Fact(NamedTuple):
     claims: tuple[Claim, ...] = ()
     severity: str | None = None
     line: int | None = None
+    questions: tuple[str, ...] = ()  # questions this fact answers, in an editor's words: searched, not shown
 
     @property
     def disputed(self) -> bool:
@@ -141,6 +142,7 @@ class Table(NamedTuple):
     note: str | None = None
     aliases: tuple[str, ...] = ()
     line: int | None = None
+    questions: tuple[str, ...] = ()
 
 
 class Store(NamedTuple):

@@ -268,7 +268,7 @@ class Validator:
 
     def facts(self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> dict[str, Fact]:
         facts: dict[str, Fact] = {}
-        allowed = {"id", "topic", "text", "sources", "value", "unit", "aliases", "names", "note", "related", "claim", "severity"}
+        allowed = {"id", "topic", "text", "sources", "value", "unit", "aliases", "names", "note", "related", "claim", "severity", "questions"}
         for path, entry in self._entries(data, "fact"):
             self._check_keys(path, entry, allowed, "[[fact]]")
             fact_id = self._id(path, entry, "[[fact]]")
@@ -301,6 +301,7 @@ class Validator:
                 claims,
                 severity if severity in SEVERITIES else ("medium" if claims else None),
                 self.locator.line(path),
+                self._strings(path, entry, "questions", what) if "questions" in entry else (),
             )
             if not (fact_id and topic and text):
                 continue
@@ -331,7 +332,7 @@ class Validator:
         self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]
     ) -> dict[str, Table]:
         tables: dict[str, Table] = {}
-        allowed = {"id", "topic", "title", "kind", "sources", "period", "note", "aliases", "columns", "row"}
+        allowed = {"id", "topic", "title", "kind", "sources", "period", "note", "aliases", "columns", "row", "questions"}
         for path, entry in self._entries(data, "table"):
             self._check_keys(path, entry, allowed, "[[table]]")
             table_id = self._id(path, entry, "[[table]]", _SLUG)
@@ -356,6 +357,11 @@ class Validator:
                 if row.id in seen:
                     self.problems.append(Problem(self.name, row.line, f"duplicate row id '{row.id}' in {what} (first at line {seen[row.id]})"))
                 seen.setdefault(row.id, row.line)
+                full = f"{table_id}.{row.id}"
+                if full in ids:  # `hamhung fact TABLE.ROW` would find only one of the two
+                    first, first_path = ids[full]
+                    message = f"row id '{full}' is also the id of the {first} at line {self.locator.line(first_path)}"
+                    self.problems.append(Problem(self.name, row.line, message))
             if not (table_id and topic and title and kind in ("monthly", "records")):
                 continue
             table = Table(
@@ -370,6 +376,7 @@ class Validator:
                 note=self._string(path, entry, "note", what, required=False),
                 aliases=self._strings(path, entry, "aliases", what),
                 line=self.locator.line(path),
+                questions=self._strings(path, entry, "questions", what),
             )
             if self._claim_id(ids, table_id, path, "table"):
                 tables[table_id] = table
