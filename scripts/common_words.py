@@ -10,8 +10,8 @@ it takes half a second and 58 MB, so the few thousand words that matter are writ
 from __future__ import annotations
 
 import re
-from importlib.metadata import version
 from collections import defaultdict
+from importlib.metadata import version
 from pathlib import Path
 
 import wordfreq  # type: ignore[import-not-found]
