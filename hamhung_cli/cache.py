@@ -29,7 +29,6 @@ from typing import Any
 
 from . import store
 from .atomic import replacing
-from .index import write_index
 
 FORMAT = 14
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
@@ -263,6 +262,8 @@ def write_entry(digest: str, value: store.Store) -> sqlite3.Connection | None:
             try:
                 db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;" + SCHEMA)  # then write_index adds its tables
                 _fill(db, digest, value)
+                from .index import write_index  # only when a database is written
+
                 write_index(db, value)
                 db.execute("COMMIT")
             finally:

@@ -26,6 +26,7 @@ MAX_LIMIT = 10_000
 # Each distinct query word costs a typo lookup over the vocabulary (about a millisecond): a 100 KB
 # query took 40 s. A thousand characters is a long paragraph.
 MAX_QUERY_CHARS = 1_000
+CLOSEST_SCORE = 0.45  # after "nothing found", results at least this good are named as the closest
 
 
 class Output:
@@ -105,6 +106,8 @@ def guarded(action: Callable[[], int | None]) -> int:
         say(f"hamhung: {error}")
         if error.suggestions:
             say(f"hamhung: did you mean: {', '.join(error.suggestions)}?")
+        for hint in error.hints:
+            say(f"hamhung: {hint}")
         return EXIT_NOT_FOUND
     except UsageError as error:
         say(f"hamhung: error: {error}")
@@ -256,7 +259,7 @@ def fact(ids: list[str], opts: Options) -> int:
 def search(query: list[str], opts: Options) -> int:
     def action() -> None:
         from .search import search as run_search
-        from .views import no_results, require_topic, search_listing
+        from .views import require_topic, search_listing
 
         text = from_shell(" ".join(query))
         if not text.strip():
@@ -276,10 +279,24 @@ def search(query: list[str], opts: Options) -> int:
         except sqlite3.Error:  # a cached index damaged under this run: build it anew from the store
             results = find(session.rebuild_index())
         if not results:
-            raise no_results(store, session.index, text)
+            raise nothing_found(session.index, text, topic_id)
         out.emit(search_listing(store, results, opts.explain, opts.sources))
 
     return guarded(action)
+
+
+def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
+    """Nothing relevant enough: say which words the store never uses, and what the words it does use come closest to."""
+    from .search import search, unmatched_terms
+
+    unknown = unmatched_terms(index, query)
+    message = f"nothing found for '{query}'" + (f" (no fact mentions: {', '.join(unknown)})" if unknown else "")
+    closest = search(index, query, limit=3, topic=topic, min_score=CLOSEST_SCORE)
+    hints = []
+    if closest:
+        listed = ", ".join(f"{r.document.id} ({r.percent})" for r in closest)
+        hints.append(f"closest, but below the bar: {listed}; see one with 'hamhung fact {closest[0].document.id}'")
+    return NotFound(message, hints=hints)
 
 
 def words(words: list[str], opts: Options) -> int:
@@ -317,7 +334,7 @@ def _known_word(opts: Options, word: str) -> bool:
 
     session = Session(opts.facts)
     terms = query_terms(word)
-    return bool(terms) and all(session.index.knows(t) for t in terms)
+    return bool(terms) and all(session.index.uses(t) for t in terms)
 
 
 def sources(opts: Options) -> int:

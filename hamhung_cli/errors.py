@@ -56,7 +56,8 @@ class NotFound(HamhungError):
 
     exit_code = EXIT_NOT_FOUND
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+    def __init__(self, message: str, suggestions: list[str] | None = None, hints: list[str] | None = None) -> None:
         self.message = message
         self.suggestions = suggestions or []
+        self.hints = hints or []  # further lines: where to look instead
         super().__init__(message)

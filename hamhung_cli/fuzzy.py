@@ -3,7 +3,7 @@
 Importing rapidfuzz costs about 20 ms, more than a whole search of the bundled store. Typo matching
 only ever compares a word with the vocabulary of nearby lengths (see search.Index.vocabulary_near),
 which on a small store is a few hundred to a few thousand words: cheap enough to filter in plain
-Python, with the exact Levenshtein distance computed only for the few that pass. Both ways give
+Python, with the exact edit distance computed only for the few that pass. Both ways give
 the same answer, in the same order (tests/test_fuzzy.py checks this against rapidfuzz itself).
 """
 
@@ -14,14 +14,14 @@ PURE_PYTHON_CHOICES = 4000
 
 
 def within(word: str, choices: list[str], max_distance: int) -> list[tuple[str, int]]:
-    """(choice, Levenshtein distance) for every choice at most max_distance edits away: nearest first,
-    then in the order of `choices`; as rapidfuzz's process.extract with Levenshtein.distance, score_cutoff
+    """(choice, edit distance) for every choice at most max_distance edits away: nearest first,
+    then in the order of `choices`; as rapidfuzz's process.extract with OSA.distance, score_cutoff
     and no limit."""
     if len(choices) > PURE_PYTHON_CHOICES:
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
-        return [(c, d) for c, d, _ in process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=None)]
+        return [(c, d) for c, d, _ in process.extract(word, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=None)]
     return within_pure(word, choices, max_distance)
 
 
@@ -42,9 +42,11 @@ def within_pure(word: str, choices: list[str], max_distance: int) -> list[tuple[
 
 
 def bounded_distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance (insertions, deletions, substitutions, each costing one), or None above limit."""
+    """Optimal string alignment distance (insertions, deletions, substitutions and swaps of two neighbours, each
+    costing one: "musuem" is one typo from "museum"), or None above limit."""
     if a == b:
         return 0
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char in enumerate(a, 1):
         current = [i]
@@ -55,10 +57,12 @@ def bounded_distance(a: str, b: str, limit: int) -> int | None:
                 cost = previous[j] + 1
             if current[j - 1] + 1 < cost:
                 cost = current[j - 1] + 1
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other and before[j - 2] + 1 < cost:
+                cost = before[j - 2] + 1
             current.append(cost)
             if cost < smallest:
                 smallest = cost
         if smallest > limit:
             return None  # every later row is at least this
-        previous = current
+        before, previous = previous, current
     return previous[-1] if previous[-1] <= limit else None

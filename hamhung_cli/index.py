@@ -13,8 +13,8 @@ Written once into the store's cache database (cache.py), or into an in-memory da
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from importlib.resources import files
 
 from .documents import COLUMNS, KIND_ORDER, Document, documents, subject
 from .normalize import folded_phrase, romanization_key, tokens
@@ -61,7 +61,9 @@ def _sort_key(doc: Document) -> str:
 def common_words() -> list[tuple[str, float]]:
     """(word, Zipf frequency) of the common English words listed in common_words.txt."""
     pairs = []
-    for line in files(__package__).joinpath("common_words.txt").read_text(encoding="utf-8").splitlines():
+    with open(os.path.join(os.path.dirname(__file__), "common_words.txt"), encoding="utf-8") as listed:
+        lines = listed.read().splitlines()
+    for line in lines:
         if line and not line.startswith("#"):
             zipf, *listed = line.split()
             pairs += [(word, float(zipf)) for word in listed]

@@ -29,6 +29,9 @@ BM25_SHARE = 0.3  # how far bm25 (relative to the best candidate's) moves a scor
 SIM_KEY = 0.95  # same romanization key
 SIM_FUZZY_BASE = 0.85  # minus FUZZY_STEP per further edit
 FUZZY_STEP = 0.12
+SIM_PREFIX = 0.8  # the query word begins a longer indexed word
+MIN_PREFIX = 5
+MAX_PREFIX_WORDS = 3
 
 # A word the store never uses weighs UNKNOWN_WEIGHT of the rarest word's weight, times its specificity: 0 for English
 # words at least as common as COMMON_HIGH (Zipf), 1 at COMMON_LOW and below (names, jargon, numbers, typos).
@@ -98,6 +101,10 @@ class Index:
             self._frequency[word] = self.db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (_quoted(word),)).fetchone()[0]
         return self._frequency[word]
 
+    def uses(self, word: str) -> bool:
+        """Whether a document holds the word exactly as spelt (no stemming)."""
+        return self.db.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone() is not None
+
     def knows(self, word: str) -> bool:
         return word in self.subject or self.frequency(word) > 0
 
@@ -111,6 +118,10 @@ class Index:
         """Indexed words (or their romanization keys) whose length is within `edits` of the word's."""
         sql = f"SELECT DISTINCT {column} FROM words WHERE length({column}) BETWEEN ? AND ?"
         return [w for (w,) in self.db.execute(sql, (len(word) - edits, len(word) + edits))]
+
+    def starting_with(self, prefix: str, limit: int) -> list[str]:
+        sql = "SELECT word FROM words WHERE word > ? AND word < ? ORDER BY length(word) LIMIT ?"
+        return [w for (w,) in self.db.execute(sql, (prefix, prefix + "\U0010ffff", limit))]
 
     def with_key(self, key: str) -> list[str]:
         return [w for (w,) in self.db.execute("SELECT word FROM words WHERE key = ?", (key,))]
@@ -179,11 +190,15 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         if other[0] != word[0] and distance > 1:
             continue  # a wrong first letter plus more is rarely a typo
         found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
+    if not found and len(word) >= MIN_PREFIX:  # the start of a longer word: "trolley" for "trolleybus"
+        for other in index.starting_with(word, MAX_PREFIX_WORDS + 1)[:MAX_PREFIX_WORDS]:
+            found.setdefault(other, (SIM_PREFIX, "start of a word"))
     key = romanization_key(word)
     if key != word and len(key) > 3:
+        # Another romanization with a typo ("Hamheong"): near in its key, and not much further as spelt.
         key_edits = max(1, edits - 1)
         for other_key, distance in within(key, index.words_near(key, key_edits, "key"), key_edits):
-            for other in index.with_key(other_key):
+            for other, _ in within(word, index.with_key(other_key), edits + 1):
                 found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * distance, f"romanization + typo ({distance})"))
     return found
 
@@ -241,13 +256,13 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     for rowid, rank in candidates.items():
         matches = _best_matches(words, found.get(rowid, {}))
         coverage = sum(w.weight * m.similarity * m.weight for w, m in zip(words, matches, strict=True) if m is not None) / total
-        coverage += 1.0 if rowid in named else 0.9 if rowid in near else 0.0  # the whole query is this thing's name (or nearly)
-        if coverage >= min_score:
-            order = coverage * (1 - BM25_SHARE + BM25_SHARE * (rank / best_rank if best_rank else 0.0))
-            scored.append((order, coverage, rowid, [m for m in matches if m is not None]))
-    sort_keys = dict(index.db.execute(f"SELECT rowid, sort FROM documents WHERE rowid IN ({','.join(str(r) for _, _, r, _ in scored) or '0'})"))
-    scored.sort(key=lambda item: (-item[0], sort_keys[item[2]]))
-    return [Result(index.document(rowid), coverage, matches) for _, coverage, rowid, matches in scored[: max(limit, 0)]]
+        score = coverage * (1 - BM25_SHARE + BM25_SHARE * (rank / best_rank if best_rank else 0.0))
+        score += 1.0 if rowid in named else 0.9 if rowid in near else 0.0  # the whole query is this thing's name (or nearly)
+        if score >= min_score:
+            scored.append((score, rowid, [m for m in matches if m is not None]))
+    sort_keys = dict(index.db.execute(f"SELECT rowid, sort FROM documents WHERE rowid IN ({','.join(str(r) for _, r, _ in scored) or '0'})"))
+    scored.sort(key=lambda item: (-item[0], sort_keys[item[1]]))
+    return [Result(index.document(rowid), score, matches) for score, rowid, matches in scored[: max(limit, 0)]]
 
 
 def _columns_found(index: Index, words: list[Word], rowids: list[int]) -> dict[int, dict[str, set[str]]]:

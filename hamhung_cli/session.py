@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from . import cache
 from .store import Store, decode_text, parse, read_bytes, resolve_store_path
-from .validation import validate
 
 if TYPE_CHECKING:
     from .search import Index
@@ -47,6 +46,8 @@ class Session:
     @cached_property
     def parsed(self) -> Store:
         """The store read from its file and validated (StoreError lists every problem)."""
+        from .validation import validate  # only when the store is read from its file
+
         with _progress(self._data, f"Reading {self.path}"):
             text = decode_text(self._data, self.path)
             return validate(parse(text, self.path), text, self.path)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from .search import Document, Index, Result  # listing a table must not import the search machinery
+    from .search import Document, Result  # listing a table must not import the search machinery
 
 
 class ViewColumn(NamedTuple):
@@ -569,20 +569,6 @@ def id_suggestions(known: list[str], wanted: str) -> list[str]:
 
     found = process.extract(wanted.casefold(), known, scorer=fuzz.WRatio, score_cutoff=70, limit=3)
     return [choice for choice, _, _ in found]
-
-
-def no_results(store: Store, index: Index, query: str) -> NotFound:
-    """A "nothing found" error that says which words matched nothing and which topics are close."""
-    from .search import unmatched_terms
-
-    unknown = unmatched_terms(index, query)
-    message = f"nothing found for '{query}'"
-    if unknown:
-        message += f" (no fact mentions: {', '.join(unknown)})"
-    suggestions = []
-    for word in query.split():
-        suggestions += [s for s in topic_suggestions(store, word) if s not in suggestions]
-    return NotFound(message, suggestions[:3])
 
 
 # --------------------------------------------------------------------------- topic pages

@@ -22,6 +22,7 @@ class Case(NamedTuple):
     expected: tuple[str, ...]  # any of these ids counts as right
     style: str
     split: str = "regression"
+    expected_text: str = ""  # the regression set: a figure or word one of the expected answers holds
 
 
 class Outcome(NamedTuple):
@@ -34,7 +35,7 @@ def read_cases(path: Path) -> list[Case]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     if rows and "expected_id" in rows[0]:  # the regression set's columns
-        return [Case(r["query"], tuple(filter(None, r["expected_id"].split("|"))), r["kind"]) for r in rows]
+        return [Case(r["query"], tuple(filter(None, r["expected_id"].split("|"))), r["kind"], expected_text=r["expected_text"]) for r in rows]
     return [Case(r["query"], tuple(e for e in r["expected"].split("|") if e not in ("", "-")), r["style"], r["split"]) for r in rows]
 
 

@@ -39,16 +39,18 @@ def test_first_run_writes_the_cache_and_the_next_one_reads_it(store_copy: Path, 
     first = invoke(store_copy, "search", "vinalon", "--fields", "id,text")
     assert len(databases(cache_home)) == 1
     monkeypatch.setattr("hamhung_cli.validation.Validator.build", lambda *a: pytest.fail("parsed again despite a valid cache"))
-    monkeypatch.setattr("hamhung_cli.indexing.lay_out_index", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
+    monkeypatch.setattr("hamhung_cli.index.write_index", lambda *a: pytest.fail("index rebuilt despite a valid cache"))
     assert invoke(store_copy, "search", "vinalon", "--fields", "id,text") == first
     assert invoke(store_copy, "economy", "--only", "facts", "--format", "tsv")
 
 
 def test_the_cached_store_equals_the_store_read_from_its_file(bundled: Path, cache_home: Path) -> None:
     Session(bundled).store  # noqa: B018 - writes the database
-    cached = Session(bundled)._cached_store()
+    database = cache.open_entry(Session(bundled).digest)
+    assert database is not None
     fresh = load(bundled)
-    assert cached is not None and isinstance(cached.facts, cache.CachedFacts)
+    cached = cache.cached_store(database, str(bundled), lambda: pytest.fail("read from the file"))
+    assert isinstance(cached.facts, cache.CachedFacts)
     assert cached._replace(facts={}) == fresh._replace(facts={})
     assert list(cached.facts.items()) == list(fresh.facts.items())
     assert [f.id for f in cached.facts_in("climate")] == [f.id for f in fresh.facts_in("climate")]

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from hamhung_cli.indexing import index_store
-from hamhung_cli.search import max_edits, search, split_compound, unmatched_terms
+from hamhung_cli.index import memory_index
+from hamhung_cli.search import Index, max_edits, search, split_compound, unmatched_terms
 from hamhung_cli.validation import load
 
 
 @pytest.fixture(scope="module")
 def mini_index():  # type: ignore[no-untyped-def]
-    return index_store(load(Path(__file__).parent / "data" / "mini.toml"))
+    return Index(memory_index(load(Path(__file__).parent / "data" / "mini.toml")))
 
 
 @pytest.mark.parametrize(
@@ -56,12 +56,12 @@ def test_limit_and_topic_filter(mini_index) -> None:  # type: ignore[no-untyped-
 
 def test_results_carry_explanations(mini_index) -> None:  # type: ignore[no-untyped-def]
     (first, *_) = search(mini_index, "vinylon")
-    assert any(m.indexed_term == "vinylon" and m.field == "alias" for m in first.matches)
+    assert any(m.indexed_term == "vinylon" and m.field == "names" for m in first.matches)
 
 
 @pytest.fixture(scope="module")
 def full_index():  # type: ignore[no-untyped-def]
-    return index_store(load(Path(__file__).parent.parent / "facts.toml"))
+    return Index(memory_index(load(Path(__file__).parent.parent / "facts.toml")))
 
 
 @pytest.mark.parametrize(
@@ -89,22 +89,3 @@ def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: 
     # "return" would be "re" + "turn", but no fact holds both; a typo in a part ("cty") is not a known word.
     assert split_compound(full_index, word) is None
     assert unmatched_terms(full_index, word) == [word]
-
-
-def test_context_fields_kept_once_give_the_same_hits_as_in_every_posting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The topic's and table's names are stored once per context, not per document: nothing a query sees may change."""
-    from hamhung_cli import indexing, search
-    from hamhung_cli.indexing import documents, index_sections
-
-    store = load(Path(__file__).parent.parent / "facts.toml")
-    compact = index_store(store)
-    monkeypatch.setattr(indexing, "CONTEXT_FIELDS", ())
-    reference = search.Index(index_sections(documents(store), indexing.store_subject(store)).__getitem__)
-    assert len(compact.section("contexts")["fields"]) > 1 and not reference.section("contexts")["fields"]
-    words = {w for n, d in reference.shapes for w in reference.section(f"vocab:{n}.{d}").split("\n")}
-    assert words == {w for n, d in compact.shapes for w in compact.section(f"vocab:{n}.{d}").split("\n")}
-    for word in words:
-        assert sorted(compact.hits(word)) == sorted(reference.hits(word)), word
-        assert compact.idf(word) == reference.idf(word), word
-        assert compact.knows(word) and reference.knows(word)
-    assert [compact.terms_in(n) for n in range(compact.count)] == [reference.terms_in(n) for n in range(reference.count)]

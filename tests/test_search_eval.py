@@ -1,82 +1,85 @@
-"""The search evaluation set against the bundled store: the targets of issue #4, measured not hoped."""
+"""The search evaluations against the bundled store: the regression set and the blind set, measured not hoped.
+
+The blind set's targets are judged on its test half, which the ranking was never tuned on (benchmarks/search_eval.py
+prints every figure, with a plain FTS5 baseline beside them).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from hamhung_cli.cli import app
-from hamhung_cli.evaluation import Case, evaluate, hit_rate, read_cases
-from hamhung_cli.indexing import index_store
-from hamhung_cli.store import Store
+from hamhung_cli.index import memory_index
+from hamhung_cli.search import Index, search
+from hamhung_cli.store import Store, default_store_path
 from hamhung_cli.validation import load
 from hamhung_cli.views import item_listing
 
-CASES = read_cases(Path(__file__).parent / "data" / "search_eval.tsv")
+from .evaluation import DATA, NO_ANSWER, Case, Outcome, by_style, evaluate, hit_rate, nothing_found_rate, read_cases
+
+REGRESSION = read_cases(DATA / "search_eval.tsv")
+# The issue's targets for the blind test half.
+HIT5, HIT1, UNANSWERABLE = 0.92, 0.75, 0.80
+BLIND = read_cases(DATA / "blind_eval.tsv")
 
 
 @pytest.fixture(scope="module")
-def store(bundled: Path) -> Store:
-    return load(bundled)
+def store() -> Store:
+    return load(default_store_path())
 
 
 @pytest.fixture(scope="module")
-def bundled() -> Path:
-    from hamhung_cli.store import default_store_path
-
-    return default_store_path()
+def index(store: Store) -> Index:
+    return Index(memory_index(store))
 
 
-def test_the_set_is_big_and_varied() -> None:
-    kinds = [c.kind for c in CASES]
-    assert len(CASES) >= 120
-    assert kinds.count("variant") >= 30 and kinds.count("none") >= 10 and kinds.count("question") >= 60 - kinds.count("none")
-    assert len({c.query.casefold() for c in CASES}) == len(CASES), "no duplicate queries"
+def outcomes(index: Index, cases: list[Case]) -> list[Outcome]:
+    return evaluate(lambda query: [r.document.id for r in search(index, query, limit=10)], cases)
 
 
-def test_every_expected_answer_exists_and_holds_its_figure(store: Store) -> None:
-    for case in CASES:
-        if case.kind == "none":
+def test_the_sets_are_big_and_varied() -> None:
+    kinds = [c.style for c in REGRESSION]
+    assert len(REGRESSION) >= 120 and kinds.count("variant") >= 30 and kinds.count("none") >= 10
+    styles = [c.style for c in BLIND]
+    assert len(BLIND) - styles.count("unanswerable") - styles.count("offtopic") >= 200
+    assert styles.count("unanswerable") >= 40 and styles.count("offtopic") >= 10
+    for style in set(styles):  # each style split evenly between the halves
+        halves = [c.split for c in BLIND if c.style == style]
+        assert abs(halves.count("dev") - halves.count("test")) <= 1, style
+    for cases in (REGRESSION, BLIND):
+        assert len({c.query.casefold() for c in cases}) == len(cases), "no duplicate queries"
+
+
+def test_every_expected_answer_exists(store: Store) -> None:
+    for case in REGRESSION + BLIND:
+        if case.style in NO_ANSWER:
+            assert not case.expected, case
             continue
-        texts = []
-        for expected in case.expected:
-            (record,) = item_listing(store, [expected]).records()
-            texts.append(f"{record['text']} {record.get('value')}")
-        assert any(case.expected_text.casefold() in t.casefold() for t in texts), (case.query, case.expected_text, texts)
+        assert case.expected, case
+        records = [record for expected in case.expected for record in item_listing(store, [expected]).records()]
+        texts = [f"{record['text']} {record.get('value')}" for record in records]
+        assert case.expected_text.casefold() in " ".join(texts).casefold(), (case.query, case.expected_text, texts)
 
 
-def test_hit_rates(store: Store) -> None:
-    outcomes = evaluate(index_store(store), CASES)
-    hit1, hit5 = hit_rate(outcomes, 1), hit_rate(outcomes, 5)
-    misses = [(o.case.query, o.rank, o.top) for o in outcomes if o.case.kind != "none" and o.rank != 1]
-    assert hit1 >= 0.80, (hit1, misses)
-    assert hit5 >= 0.95, (hit5, misses)
+def test_the_regression_set_holds(index: Index) -> None:
+    results = outcomes(index, REGRESSION)
+    misses = [(o.case.query, o.rank, o.top) for o in results if o.case.style not in NO_ANSWER and o.rank != 1]
+    assert hit_rate(results, 1) >= 0.828, misses
+    assert hit_rate(results, 5) >= 0.956, misses
+    assert nothing_found_rate(results) == 1.0, [o.case.query for o in results if o.case.style in NO_ANSWER and o.top]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.kind == "none"], ids=lambda c: c.query)
-def test_no_match_queries_exit_1_with_nothing_on_stdout(case: Case, bundled: Path) -> None:
-    result = CliRunner().invoke(app, ["search", *case.query.split(), "--facts", str(bundled)])
+def test_the_blind_test_half_meets_its_targets(index: Index) -> None:
+    results = outcomes(index, [c for c in BLIND if c.split == "test"])
+    styles = by_style(results)
+    assert hit_rate(results, 5) >= HIT5 and hit_rate(results, 1) >= HIT1
+    assert nothing_found_rate(styles["unanswerable"]) >= UNANSWERABLE
+    assert nothing_found_rate(styles["offtopic"]) == 1.0
+
+
+@pytest.mark.parametrize("case", [c for c in REGRESSION + BLIND if c.style in ("none", "offtopic")], ids=lambda c: c.query)
+def test_off_topic_queries_exit_1_with_nothing_on_stdout(case: Case) -> None:
+    result = CliRunner().invoke(app, ["search", *case.query.split(), "--facts", str(default_store_path())])
     assert result.exit_code == 1, result.stdout
     assert result.stdout == ""
-
-
-def test_the_inverted_index_finds_what_scoring_every_document_finds(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Search scores only the documents the inverted index names. Scoring every document of the store instead
-    (as a brute-force scorer would) must give the same results, scores included, for every evaluation query."""
-    from collections import defaultdict
-
-    from hamhung_cli import search as search_module
-
-    index = index_store(store)
-    queries = [case.query for case in CASES]
-    indexed = {q: [(r.document.id, r.score) for r in search_module.search(index, q, limit=20)] for q in queries}
-
-    def every_document(factory: type) -> defaultdict:  # type: ignore[type-arg]
-        return defaultdict(factory, {number: factory() for number in range(index.count)})
-
-    monkeypatch.setattr(search_module, "defaultdict", every_document)
-    brute = {q: [(r.document.id, r.score) for r in search_module.search(index, q, limit=20)] for q in queries}
-    assert brute == indexed
-    assert sum(bool(v) for v in indexed.values()) > 200

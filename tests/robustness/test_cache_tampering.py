@@ -43,17 +43,11 @@ def entry_of(store: Path) -> Path:
 
 
 def forge(database: Path) -> None:
-    """Rewrite the vinalon fact's text inside a real database, and its index to match, keeping everything else valid."""
-    from hamhung_cli.indexing import store_index_sections
-
+    """Rewrite the vinalon fact's text inside a real database, and the search's copy of it, keeping everything else valid."""
     with closing(sqlite3.connect(database)) as db:
-        store = cache.cached_store(db, "forged", lambda: pytest.fail("fell back to the file"))
-        facts = dict(store.facts.items())
-        facts["economy.vinalon"] = facts["economy.vinalon"]._replace(text=FORGED)
-        db.execute("UPDATE facts SET record = ? WHERE id = 'economy.vinalon'", (cache.fact_plain(facts["economy.vinalon"]),))
-        db.execute("DELETE FROM index_sections")
-        sections = store_index_sections(store._replace(facts=facts))
-        db.executemany("INSERT INTO index_sections VALUES (?, ?)", ((name, marshal.dumps(value)) for name, value in sections.items()))
+        (record,) = db.execute("SELECT record FROM facts WHERE id = 'economy.vinalon'").fetchone()
+        db.execute("UPDATE facts SET record = ? WHERE id = 'economy.vinalon'", (cache.fact_plain(cache.fact_record(record)._replace(text=FORGED)),))
+        db.execute("UPDATE documents SET text = ? WHERE id = 'economy.vinalon'", (FORGED,))
         db.commit()
 
 
