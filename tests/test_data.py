@@ -98,10 +98,10 @@ def test_related_ids_point_at_real_entries(store: Store) -> None:
 
 def test_every_alias_belongs_to_a_real_entry_and_finds_it(store: Store) -> None:
     """An alias is searchable: searching it exactly brings its own entry into the top results."""
-    from hamhung_cli.indexing import index_store
-    from hamhung_cli.search import search
+    from hamhung_cli.index import memory_index
+    from hamhung_cli.search import Index, search
 
-    index = index_store(store)
+    index = Index(memory_index(store))
     for fact in list(store.facts.values())[::7]:  # a spread sample keeps the suite fast
         for alias in fact.aliases[:2]:
             ids = [r.document.id for r in search(index, alias, limit=25)]
