@@ -74,13 +74,15 @@ Use one with --facts FILE or HAMHUNG_FACTS=FILE.
              two, in the editors' own words), sources (source ids, each
              optionally followed by the document's note numbers, as in
              "grok-climate[15][16]"). Optional: value and unit (the headline
-             figure), aliases, names, note, related (ids of other facts or
-             tables), severity (high, medium or low; disputed facts only).
+             figure), aliases, names, questions (plain questions the fact
+             answers: searched, never shown), note, related (ids of other
+             facts or tables), severity (high, medium or low; disputed facts
+             only).
 [[fact.claim]]
              Two or more claims make a fact disputed. Each has text and
              sources, and may have value and unit.
-[[table]]    id, topic, title, kind, sources; optionally period, note and
-             aliases.
+[[table]]    id, topic, title, kind, sources; optionally period, note,
+             aliases and questions.
              kind = "monthly": each [[table.row]] is one measure with id,
              label, unit, values (exactly 12 numbers), and optionally year,
              alt_unit, alt_values, alt_year (the source's own conversion).

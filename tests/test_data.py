@@ -106,3 +106,14 @@ def test_every_alias_belongs_to_a_real_entry_and_finds_it(store: Store) -> None:
         for alias in fact.aliases[:2]:
             ids = [r.document.id for r in search(index, alias, limit=25)]
             assert fact.id in ids, (fact.id, alias, ids[:5])
+
+
+def test_most_facts_list_the_plain_questions_they_answer_and_each_is_short(store: Store) -> None:
+    """Questions are how a fact is found in other words than its own; a long one would be a sentence, not a question."""
+    facts = list(store.facts.values())
+    with_questions = [f for f in facts if f.questions]
+    assert len(with_questions) >= 0.8 * len(facts), f"{len(with_questions)} of {len(facts)} facts list questions"
+    for item_id, questions in [(f.id, f.questions) for f in facts] + [(t.id, t.questions) for t in store.tables.values()]:
+        for question in questions:
+            assert question.strip(), item_id
+            assert len(question.split()) <= 20, (item_id, question)
