@@ -35,9 +35,9 @@ MAX_PREFIX_WORDS = 3
 
 # A word the store never uses weighs UNKNOWN_WEIGHT of the rarest word's weight, times its specificity: 0 for English
 # words at least as common as COMMON_HIGH (Zipf), 1 at COMMON_LOW and below (names, jargon, numbers, typos).
-UNKNOWN_WEIGHT = 0.5
-COMMON_HIGH = 6.0
-COMMON_LOW = 4.0
+UNKNOWN_WEIGHT = 0.6
+COMMON_HIGH = 6.5
+COMMON_LOW = 5.0
 KNOWN_FLOOR = 0.3  # the weight left to a store word that is everyday English
 NOT_A_TYPO = 4.0  # an English word this common is taken as spelt right, never corrected to a store word
 MIN_SCORE = 0.65
@@ -51,6 +51,9 @@ STOP_WORDS = frozenset(
     also than then there here some such very really exactly roughly approximately currently today now
     get gets got lie lies located situated happen happened happens exist exists called call named
     tell say said does doing done one ones kind sort type thing things per each every
+    go goes going went gone come comes came take takes took make makes made keep keeps kept put puts
+    start starts started begin begins began run runs running turn turns help helps helped use used
+    like just still right these days nowadays usually mostly mainly often ever even
     """.split()
 )
 
@@ -179,10 +182,15 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     found: dict[str, tuple[float, str]] = {}
     if index.knows(word):
         found[word] = (1.0, "exact")
+    common = index.zipf(word) >= NOT_A_TYPO
     for other in index.same_key(word):
-        found.setdefault(other, (SIM_KEY, "romanization"))
+        if not (common and index.zipf(other) >= NOT_A_TYPO):  # two English words ("line", "nine") are not spellings of one
+            found.setdefault(other, (SIM_KEY, "romanization"))
+    if len(word) >= MIN_PREFIX:  # the start of a longer word: "trolley" for "trolleybus"
+        for other in index.starting_with(word, MAX_PREFIX_WORDS):
+            found.setdefault(other, (SIM_PREFIX, "start of a word"))
     edits = max_edits(word)
-    if found or not edits or index.zipf(word) >= NOT_A_TYPO:
+    if found or not edits or common:
         return found
     from .fuzzy import within
 
@@ -190,9 +198,6 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         if other[0] != word[0] and distance > 1:
             continue  # a wrong first letter plus more is rarely a typo
         found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
-    if not found and len(word) >= MIN_PREFIX:  # the start of a longer word: "trolley" for "trolleybus"
-        for other in index.starting_with(word, MAX_PREFIX_WORDS + 1)[:MAX_PREFIX_WORDS]:
-            found.setdefault(other, (SIM_PREFIX, "start of a word"))
     key = romanization_key(word)
     if key != word and len(key) > 3:
         # Another romanization with a typo ("Hamheong"): near in its key, and not much further as spelt.
@@ -206,7 +211,8 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
 def _weight(index: Index, word: str, terms: dict[str, tuple[float, str]]) -> float:
     """A known word weighs its rarity in the store (that of its best match), less if it is everyday English ("like",
     "start"); an unknown one weighs in proportion to its specificity."""
-    specificity = min(1.0, max(0.0, (COMMON_HIGH - index.zipf(word)) / (COMMON_HIGH - COMMON_LOW)))
+    # Words of another script have no frequency list here: half as specific as a rare English word.
+    specificity = min(1.0, max(0.0, (COMMON_HIGH - index.zipf(word)) / (COMMON_HIGH - COMMON_LOW))) if word.isascii() else 0.5
     if terms:
         best = max(terms.items(), key=lambda item: (item[1][0], -index.idf(item[0])))
         return index.idf(best[0]) * (KNOWN_FLOOR + (1 - KNOWN_FLOOR) * specificity)
