@@ -286,16 +286,21 @@ def search(query: list[str], opts: Options) -> int:
 
 
 def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
-    """Nothing relevant enough: say which words the store never uses, and what the words it does use come closest to."""
+    """Nothing relevant enough: say which words the store never uses, and where the words it does use lead."""
     from .search import search, unmatched_terms
 
     unknown = unmatched_terms(index, query)
     message = f"nothing found for '{query}'" + (f" (no fact mentions: {', '.join(unknown)})" if unknown else "")
-    closest = search(index, query, limit=3, topic=topic, min_score=CLOSEST_SCORE)
+    # What the words the store knows point at: only results that matched some word as typed, never by a typo alone.
+    near = [r for r in search(index, query, limit=10, topic=topic, min_score=0.0) if any("typo" not in m.how for m in r.matches)]
     hints = []
+    closest = [r for r in near if r.score >= CLOSEST_SCORE][:3]
     if closest:
         listed = ", ".join(f"{r.document.id} ({r.percent})" for r in closest)
         hints.append(f"closest, but below the bar: {listed}; see one with 'hamhung fact {closest[0].document.id}'")
+    topics = list(dict.fromkeys(r.document.topic for r in near))[:3]
+    if topics:
+        hints.append(f"topics near the words it knows: {', '.join(topics)} (see 'hamhung {topics[0]}')")
     return NotFound(message, hints=hints)
 
 

@@ -38,7 +38,6 @@ MAX_PREFIX_WORDS = 3
 UNKNOWN_WEIGHT = 0.6
 COMMON_HIGH = 6.5
 COMMON_LOW = 5.0
-KNOWN_FLOOR = 0.3  # the weight left to a store word that is everyday English
 NOT_A_TYPO = 4.0  # an English word this common is taken as spelt right, never corrected to a store word
 MIN_SCORE = 0.65
 CANDIDATES = 200  # documents bm25 puts forward for scoring
@@ -200,22 +199,21 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
         found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * (distance - 1), f"typo ({distance} edit{'s' if distance > 1 else ''})"))
     key = romanization_key(word)
     if key != word and len(key) > 3:
-        # Another romanization with a typo ("Hamheong"): near in its key, and not much further as spelt.
+        # Another romanization with a typo ("Hamheong"): near in its key, and as near as spelt.
         key_edits = max(1, edits - 1)
         for other_key, distance in within(key, index.words_near(key, key_edits, "key"), key_edits):
-            for other, _ in within(word, index.with_key(other_key), edits + 1):
+            for other, _ in within(word, index.with_key(other_key), edits):
                 found.setdefault(other, (SIM_FUZZY_BASE - FUZZY_STEP * distance, f"romanization + typo ({distance})"))
     return found
 
 
 def _weight(index: Index, word: str, terms: dict[str, tuple[float, str]]) -> float:
-    """A known word weighs its rarity in the store (that of its best match), less if it is everyday English ("like",
-    "start"); an unknown one weighs in proportion to its specificity."""
-    # Words of another script have no frequency list here: half as specific as a rare English word.
-    specificity = min(1.0, max(0.0, (COMMON_HIGH - index.zipf(word)) / (COMMON_HIGH - COMMON_LOW))) if word.isascii() else 0.5
+    """A known word weighs its rarity in the store (that of its best match); an unknown one, its specificity."""
     if terms:
         best = max(terms.items(), key=lambda item: (item[1][0], -index.idf(item[0])))
-        return index.idf(best[0]) * (KNOWN_FLOOR + (1 - KNOWN_FLOOR) * specificity)
+        return index.idf(best[0])
+    # Words of another script have no frequency list here: half as specific as a rare English word.
+    specificity = min(1.0, max(0.0, (COMMON_HIGH - index.zipf(word)) / (COMMON_HIGH - COMMON_LOW))) if word.isascii() else 0.5
     return math.log(1 + index.count) * UNKNOWN_WEIGHT * specificity
 
 
@@ -247,8 +245,8 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         where, args = where + " AND rowid IN (SELECT rowid FROM documents WHERE topic = ?)", [expression, topic]
     weights = ", ".join(str(BM25_WEIGHTS[c]) for c in COLUMNS)
     ranked = index.db.execute(f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE {where} ORDER BY 2 LIMIT {CANDIDATES}", args).fetchall()
-    phrase = folded_phrase(" ".join(query_terms(query)) or query)
-    named = index.named(phrase)
+    phrase = folded_phrase(query)  # the whole query as typed, or without its stop words, may be a thing's name
+    named = index.named(phrase) or index.named(phrase := folded_phrase(" ".join(query_terms(query))))
     near = _near_name(index, phrase) if not named else set()
     candidates = dict(ranked) | dict.fromkeys((named | near) - {r for r, _ in ranked}, 0.0)
     if topic is not None:

@@ -104,7 +104,8 @@ def test_search_nothing_found_exits_1_with_nothing_on_stdout(runner: CliRunner, 
 
 def test_search_hints_at_close_topics(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "search", "climat", "zzyzx", store=mini)
-    assert result.exit_code == 1 and "did you mean: climate" in result.stderr
+    assert result.exit_code == 1 and "no fact mentions: zzyzx" in result.stderr
+    assert "topics near the words it knows: climate" in result.stderr
 
 
 def test_search_options(runner: CliRunner, mini: Path) -> None:
