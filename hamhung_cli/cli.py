@@ -48,13 +48,13 @@ _COMPLETION: dict[str, Callable[[typer.Context, str], list[str]]] = {"topic": co
 # --------------------------------------------------------------------------- parameters from the declarations
 
 
-def _choices(option: Option) -> type[StrEnum]:
-    return StrEnum(option.name.title().replace("_", ""), {choice: choice for choice in option.choices or ()})  # type: ignore[return-value]
+# Each option with choices as the enum Typer wants, made once: commands share them.
+_CHOICES = {o.name: StrEnum(o.name.title().replace("_", ""), {c: c for c in o.choices}) for o in OPTIONS.values() if o.choices}
 
 
 def _option_parameter(option: Option) -> inspect.Parameter:
     default: Any = False if option.flag else None
-    kind: Any = bool if option.flag else int | None if option.number else _choices(option) | None if option.choices else str | None
+    kind: Any = bool if option.flag else int | None if option.number else _CHOICES[option.name] | None if option.choices else str | None
     info = typer.Option(
         *option.flags,
         help=option.help,
@@ -86,9 +86,12 @@ class HamhungCommand(TyperCommand):
             raise
 
 
+_PARAMETERS = {name: _option_parameter(option) for name, option in OPTIONS.items()}  # shared: Typer copies what it changes
+
+
 def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = ()) -> inspect.Signature:
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_option_parameter(OPTIONS[name]) for name in options)])
+    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options)])
 
 
 def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:

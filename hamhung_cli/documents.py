@@ -6,8 +6,6 @@ fact), text (what the thing says, its figures and its id's words), notes, and co
 names, which every document under them carries).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import NamedTuple
 

@@ -1,7 +1,5 @@
 """One exception family, so the CLI maps every failure to one line and one exit code."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 EXIT_OK = 0

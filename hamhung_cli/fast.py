@@ -7,8 +7,6 @@ Anything else (--help, --version, completion, an unknown or malformed option, a 
 which parses and reports it. The two paths give byte-identical output (tests/test_fast.py checks it).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import NamedTuple

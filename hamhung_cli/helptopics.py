@@ -6,8 +6,6 @@ three cannot drift apart. Plain text only, wrapped at 78 columns: help is read
 in a pipe or a pager as often as on a terminal. Standard library only.
 """
 
-from __future__ import annotations
-
 import textwrap
 from typing import NamedTuple
 

@@ -5,8 +5,6 @@ builds the Typer app (so --help, completion and the man page) from the same tabl
 value, whichever parser made it.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")

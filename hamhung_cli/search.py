@@ -11,8 +11,6 @@ full of filler words still finds its answer and "Eiffel Tower" finds nothing.
 No I/O but the queries on the database it is given; no printing.
 """
 
-from __future__ import annotations
-
 import math
 import sqlite3
 from typing import NamedTuple

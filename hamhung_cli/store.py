@@ -1,9 +1,9 @@
 """The fact store's records, and reading a store file as far as its TOML (validation.py makes the records).
 
-The records are immutable named tuples; the schema they follow is documented in `hamhung help store`.
+The records are immutable named tuples; the schema they follow is documented in `hamhung help store`. Modules that
+define records do without `from __future__ import annotations`: typing.NamedTuple would compile every string
+annotation at start-up.
 """
-
-from __future__ import annotations
 
 import os
 import sys
