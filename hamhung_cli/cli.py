@@ -8,6 +8,7 @@ work and maps every error the core raises to one stderr line and an exit code.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -239,14 +240,50 @@ def help_(
     _exit(commands.help_topic(topic))
 
 
+# What Typer's --install-completion may write, for each shell: it names only the completion script, not the
+# start-up file it edits, so hamhung says which of these changed.
+_SHELL_FILES = (
+    "~/.bashrc",
+    "~/.bash_completions/hamhung.sh",
+    "~/.zshrc",
+    "~/.zfunc/_hamhung",
+    "~/.config/fish/completions/hamhung.fish",
+    "~/.config/powershell/Microsoft.PowerShell_profile.ps1",
+)
+
+
+def _shell_files() -> dict[str, tuple[int, int] | None]:
+    found: dict[str, tuple[int, int] | None] = {}
+    for name in _SHELL_FILES:
+        path = os.path.expanduser(name)
+        try:
+            info = os.stat(path)
+            found[path] = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            found[path] = None
+    return found
+
+
+def _say_what_changed(before: dict[str, tuple[int, int] | None]) -> None:
+    after = _shell_files()
+    changed = [path for path, stamp in after.items() if stamp != before.get(path)]
+    if changed:
+        commands.say(f"hamhung: changed {', '.join(changed)}; remove the 'hamhung' lines there to undo")
+
+
 def main() -> None:
     """Console-script entry point."""
     degrade_streams()
     drop_bad_size_variables()
     if commands.stdout_is_closed():
         sys.exit(EXIT_USAGE)
+    watched = _shell_files() if "--install-completion" in sys.argv else None
     try:
         app(prog_name="hamhung")
+    except SystemExit:
+        if watched is not None:
+            _say_what_changed(watched)
+        raise
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except OSError as error:  # Typer's own output (--help, --version) to a full disk; the commands report theirs in guarded()

@@ -177,19 +177,20 @@ class Store(NamedTuple):
 # --------------------------------------------------------------------------- reading
 
 STDIN = "<stdin>"  # `--facts -` and `hamhung check -`
-_read_from_stdin: list[bytes] = []  # standard input can be read once: a run that opens the store twice gets the same bytes
+_read_from_stdin: dict[int, bytes] = {}  # standard input can be read once: a run that opens the store twice gets the same bytes
 
 
 def _standard_input() -> bytes:
-    if not _read_from_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:
-            raise StoreError([Problem(STDIN, None, "standard input is closed")])
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise StoreError([Problem(STDIN, None, "standard input is closed")])
+    if id(stream) not in _read_from_stdin:
         data = stream.read(MAX_STORE_BYTES + 1)
         if len(data) > MAX_STORE_BYTES:
             raise StoreError([Problem(STDIN, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
-        _read_from_stdin.append(data)
-    return _read_from_stdin[0]
+        _read_from_stdin.clear()
+        _read_from_stdin[id(stream)] = data
+    return _read_from_stdin[id(stream)]
 
 
 def read_bytes(path: str) -> bytes:

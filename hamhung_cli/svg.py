@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,6 +77,9 @@ def _picture_environment() -> Iterator[None]:
 def save_svg(path: str, draw: Draw, color: bool, width: int | None = None) -> None:
     """Render and write atomically; any failure to write is a usage error (exit 2), reported before stdout gets anything."""
     text = render_svg(draw, color, width or DEFAULT_WIDTH)
+    if path == "-":  # the picture is the output
+        sys.stdout.write(text)
+        return
     try:
         with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
