@@ -86,7 +86,8 @@ def _uri(path: str, mode: str) -> str:
 
 
 def _connect(path: str, mode: str) -> sqlite3.Connection:
-    db = sqlite3.connect(_uri(path, mode), uri=True, isolation_level=None, check_same_thread=False)
+    # timeout=0: a database another process has locked is passed over at once, not waited for (SQLite's default: 5 s).
+    db = sqlite3.connect(_uri(path, mode), uri=True, isolation_level=None, check_same_thread=False, timeout=0)
     db.execute("PRAGMA trusted_schema=OFF")
     return db
 

@@ -280,6 +280,14 @@ def search(query: list[str], opts: Options) -> int:
             results = find(session.rebuild_index())
         if not results:
             raise nothing_found(session.index, text, topic_id)
+        if out.is_table and not out.fields and not opts.explain and not opts.sources:
+            from .answer import clear_answer, write_answer
+
+            if clear_answer(results):  # on a terminal: the answer first, then the next few results
+                if out.picture(lambda o, c, width: write_answer(store, results, o, c, width)):
+                    return
+                write_answer(store, results, sys.stdout, out.color, terminal_width())
+                return
         out.emit(search_listing(store, results, opts.explain, opts.sources))
 
     return guarded(action)

@@ -10,6 +10,8 @@ from hamhung_cli.index import memory_index
 from hamhung_cli.search import Index, max_edits, search, split_compound, unmatched_terms
 from hamhung_cli.validation import load
 
+BUNDLED = Path(__file__).parent.parent / "facts.toml"
+
 
 @pytest.fixture(scope="module")
 def mini_index():  # type: ignore[no-untyped-def]
@@ -90,3 +92,28 @@ def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: 
     assert split_compound(full_index, word) is None
     if word != "return":  # the store says "returned": a known word, by its stem
         assert unmatched_terms(full_index, word) == [word]
+
+
+def test_on_a_terminal_a_clear_best_result_is_shown_as_the_answer() -> None:
+    from typer.testing import CliRunner
+
+    from hamhung_cli.cli import app
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["search", *args, "--facts", str(BUNDLED)], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    answer = run("annual", "precipitation", "-f", "table")
+    lines = answer.splitlines()
+    assert lines[0].startswith("The sources disagree on Hamhŭng's yearly precipitation")
+    assert "  The sources disagree:" in lines and sum(line.startswith("    • ") for line in lines) == 2
+    assert "  climate.annual-precipitation · score 100 · more: hamhung fact" in lines
+    assert "Also relevant:" in lines and not any(line.endswith(" ") for line in lines)
+    figure = run("when", "did", "the", "trolleybus", "open", "-f", "table").splitlines()
+    assert figure[3] == "  1973" and figure[4].startswith("  Source: Wikipedia, “Hamhung”, Transportation")
+    # Not an answer: in a pipe, in a machine format, with --explain, or when no result is clearly ahead.
+    assert run("annual", "precipitation").split("\t")[2] == "climate.annual-precipitation"
+    explained = run("annual", "precipitation", "-f", "table", "--explain")
+    assert "Why" in explained and "Also relevant:" not in explained
+    assert "Also relevant:" not in run("humidity", "-f", "table")
