@@ -51,6 +51,7 @@ STOP_WORDS = frozenset(
     go goes going went gone come comes came take takes took make makes made keep keeps kept put puts
     start starts started begin begins began run runs running turn turns help helps helped use used
     like just still right these days nowadays usually mostly mainly often ever even
+    out off up down over around back away along together
     """.split()
 )
 
