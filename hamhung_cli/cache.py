@@ -30,7 +30,7 @@ from typing import Any
 from . import store
 from .atomic import replacing
 
-FORMAT = 14
+FORMAT = 15
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 KEEP_ENTRIES = 8  # databases kept, the most recently written: each edit of a store leaves a new one
 STALE_TEMPORARY_NS = 3600 * 10**9  # a temporary file this old was left by a killed run

@@ -3,7 +3,7 @@
 Written once into the store's cache database (cache.py), or into an in-memory database when there is no cache:
 - documents: what a result shows (id, kind, topic, text), by the same rowid as in fts;
 - fts: FTS5 over the documents' columns (documents.COLUMNS), with the Porter stemmer; the text goes in already
-  folded by normalize.tokens (diacritics, case, Hangul and Hanja runs), so queries and documents agree;
+  folded by normalize.words (diacritics, case, Hangul and Hanja runs, one spelling), so queries and documents agree;
 - words: every word the documents use, with its romanization key (Hamheung, Hamhŭng and 함흥 share one) and length,
   so a query word is matched across spellings and, within a few edits, across typos;
 - names: each document's names and aliases as whole folded phrases, for a query that is exactly a thing's name;
@@ -17,7 +17,7 @@ import os
 import sqlite3
 
 from .documents import COLUMNS, KIND_ORDER, Document, documents, subject
-from .normalize import folded_phrase, romanization_key, tokens
+from .normalize import folded_phrase, romanization_key, words
 from .store import Store
 
 SCHEMA = f"""
@@ -38,19 +38,19 @@ def write_index(db: sqlite3.Connection, store: Store) -> None:
     """Create and fill the index's tables in db (inside the caller's transaction)."""
     for statement in filter(str.strip, SCHEMA.split(";")):  # not executescript, which would end the caller's transaction
         db.execute(statement)
-    words: set[str] = set()
+    vocabulary: set[str] = set()
     count = 0
     for count, doc in enumerate(documents(store), 1):
-        folded = {column: " ".join(tokens(doc.fields.get(column, ""))) for column in COLUMNS}
+        folded = {column: " ".join(words(doc.fields.get(column, ""))) for column in COLUMNS}
         for text in folded.values():
-            words.update(text.split())
+            vocabulary.update(text.split())
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)", (count, doc.id, doc.kind, doc.topic, doc.text, _sort_key(doc)))
         db.execute(f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})", (count, *folded.values()))
         names = {folded_phrase(phrase) for phrase in doc.fields.get("names", "").split(";")} - {""}
         db.executemany("INSERT INTO names VALUES (?, ?)", ((name, count) for name in names))
-    db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((w, romanization_key(w), len(w)) for w in sorted(words)))
+    db.executemany("INSERT INTO words VALUES (?, ?, ?)", ((w, romanization_key(w), len(w)) for w in sorted(vocabulary)))
     db.executemany("INSERT INTO common_words VALUES (?, ?)", common_words())
-    db.executemany("INSERT INTO search_meta VALUES (?, ?)", (("subject", " ".join(tokens(subject(store)))), ("count", count)))
+    db.executemany("INSERT INTO search_meta VALUES (?, ?)", (("subject", " ".join(words(subject(store)))), ("count", count)))
 
 
 def _sort_key(doc: Document) -> str:

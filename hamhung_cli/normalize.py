@@ -64,12 +64,6 @@ _SPELLING_SUFFIXES = (
     ("ogue", "og"),
     ("ence", "ense"),
 )
-# Longest first; a stem must keep four letters (so "station" and "nation" stay whole).
-# evacuated / evacuation / evacuates → evacu; founded / founding → found; universities → university.
-_SUFFIXES = (
-    ("ations", ""), ("ation", ""), ("ating", ""), ("ated", ""), ("ates", ""), ("ions", ""), ("ion", ""),
-    ("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", ""),
-)  # fmt: skip
 _SPELLING_WORDS = {"grey": "gray", "aluminium": "aluminum", "programme": "program"}
 # Units written out or abbreviated meet on one form (after the British → American step).
 _UNIT_WORDS = {
@@ -195,22 +189,25 @@ def hangul_to_latin(token: str) -> str:
     return "".join(out)
 
 
-def stem(token: str) -> str:
-    """A light English stemmer plus British→American spelling, for Latin words only."""
+@lru_cache(maxsize=8192)
+def spelling(token: str) -> str:
+    """One spelling for a word: British → American (harbour, metre, defence), unit words → their symbols (metre → m).
+
+    Stemming is the full-text index's own (FTS5's Porter stemmer); this is what a stemmer does not do."""
     if not token.isascii() or not token.isalpha():
         return token
     token = _SPELLING_WORDS.get(token, token)
-    if len(token) > 4:
-        for suffix, replacement in _SUFFIXES:
-            if token.endswith(suffix) and len(token) - len(suffix) >= 4 and not (suffix == "s" and token.endswith(("ss", "us", "is"))):
-                token = token[: -len(suffix)] + replacement
-                break
     if len(token) >= 5:
         for old, new in _SPELLING_SUFFIXES:
             if token.endswith(old):
                 token = token[: -len(old)] + new
                 break
     return _UNIT_WORDS.get(token, token)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as the index holds them: folded (tokens), then in one spelling."""
+    return [spelling(t) for t in tokens(text)]
 
 
 # Applied in this order (a later rule sees what an earlier one made: d → t, then th → t).
@@ -248,15 +245,7 @@ def _first_letter(match: re.Match[str]) -> str:
     return match.group(1)  # a function is several times faster than the template r"\1" here
 
 
-@lru_cache(maxsize=8192)
-def term(token: str) -> str:
-    """The form of a token that the index stores and the query looks up."""
-    if is_hangul(token):
-        return token
-    return stem(token)
-
-
 @lru_cache(maxsize=16384)
 def folded_phrase(text: str) -> str:
     """A whole phrase reduced to its romanization keys: for exact name matches."""
-    return " ".join(romanization_key(term(t)) for t in tokens(text))
+    return " ".join(romanization_key(w) for w in words(text))

@@ -16,7 +16,7 @@ import sqlite3
 from typing import NamedTuple
 
 from .documents import COLUMNS, Document
-from .normalize import folded_phrase, romanization_key, tokens
+from .normalize import folded_phrase, romanization_key, spelling, tokens
 
 # bm25's weight of each column, and how much of a query word a match there covers.
 BM25_WEIGHTS = {"names": 10.0, "questions": 8.0, "text": 4.0, "notes": 1.5, "context": 1.0}
@@ -160,7 +160,7 @@ def max_edits(word: str) -> int:
 
 
 def query_terms(query: str) -> list[str]:
-    return [w for w in tokens(query) if w not in STOP_WORDS]
+    return [spelling(w) for w in tokens(query) if w not in STOP_WORDS]
 
 
 def interpret(index: Index, query: str) -> list[Word]:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hamhung_cli.normalize import fold, folded_phrase, hangul_to_latin, romanization_key, stem, term, tokens
+from hamhung_cli.normalize import fold, folded_phrase, hangul_to_latin, romanization_key, spelling, tokens
 
 
 @pytest.mark.parametrize(
@@ -49,11 +49,11 @@ def test_hangul_is_kept_and_transliterated() -> None:
     assert hangul_to_latin("흥남") == "heungnam"
 
 
-def test_light_stemming_and_british_spelling() -> None:
-    assert stem("opened") == "open"
-    assert stem("universities") == "university"
-    assert term("theatre") == term("theater")
-    assert term("centres") == term("center")
+def test_one_spelling_for_british_and_american_words_and_units() -> None:
+    assert spelling("theatre") == spelling("theater") == "theater"
+    assert spelling("harbour") == "harbor" and spelling("defence") == spelling("defense")
+    assert spelling("kilometres") == spelling("kilometers") and spelling("metre") == "m"
+    assert spelling("opened") == "opened", "stemming is the index's (FTS5's Porter stemmer)"
     assert romanization_key("Hamhung".casefold()) == romanization_key("hamheung")
 
 

@@ -117,3 +117,12 @@ def test_on_a_terminal_a_clear_best_result_is_shown_as_the_answer() -> None:
     explained = run("annual", "precipitation", "-f", "table", "--explain")
     assert "Why" in explained and "Also relevant:" not in explained
     assert "Also relevant:" not in run("humidity", "-f", "table")
+
+
+@pytest.mark.parametrize(("query", "expected"), [("harbor", "harbour"), ("theater", "theatre"), ("centers", "centre"), ("evacuated", "evacuation")])
+def test_spellings_and_word_forms_meet(full_index, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """American and British spellings meet (normalize.spelling), and so do forms of a word (FTS5's Porter stemmer)."""
+    assert search(full_index, query, min_score=0.0), query
+    assert {r.document.id for r in search(full_index, query, limit=50, min_score=0.0)} == {
+        r.document.id for r in search(full_index, expected, limit=50, min_score=0.0)
+    }
