@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 
 from .errors import UsageError
+from .listing import Listing, ViewColumn, sources_line
 from .render import inert
 from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
 from .units import decimals
-from .views import Listing, ViewColumn, sources_line
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost): see records.py
 if TYPE_CHECKING:

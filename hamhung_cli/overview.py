@@ -6,6 +6,7 @@ they fall back to plain lines with no decoration.
 
 from __future__ import annotations
 
+from .listing import claim_lines, dispute_sides, sources_line
 from .phrasing import format_number
 from .render import inert, render
 from .store import Store
@@ -157,6 +158,8 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
 
 
 def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:
+    """A topic on a terminal: title and summary, its tables, its facts one paragraph each, then each dispute in one line."""
+    from rich.table import Table
     from rich.text import Text
 
     from .render import make_console
@@ -169,7 +172,34 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
     for listing in page.tables:
         render(listing, "table", out, color, width)
         console.print()
+
+    def items(heading: str, style: str) -> Any:
+        console.print(Text(heading, style=style if color else ""))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        return grid
+
     if page.facts:
-        render(page.facts, "table", out, color, width)
+        grid = items(f"Facts ({len(page.facts)})", "bold")
+        for fact in page.facts:
+            text = Text(inert(fact.text))
+            text.append(f" [{inert(fact.id)}]", style="green" if color else "")
+            if page.with_sources:
+                lines = claim_lines(store, fact) if fact.disputed else [f"Sources: {sources_line(store, fact.all_citations())}"]
+                text.append("".join(f"\n{n}. {inert(line)}" if fact.disputed else f"\n{inert(line)}" for n, line in enumerate(lines, 1)), style="dim")
+            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if color and fact.disputed else ""), text)
+        console.print(grid)
+    if page.disputes:
+        if page.facts:
+            console.print()
+        grid = items(f"Where the sources disagree ({len(page.disputes)})", "bold yellow")
+        for fact in page.disputes:
+            text = Text(inert(fact.id), style="green" if color else "")
+            text.append(": " + inert(dispute_sides(store, fact)))
+            grid.add_row(Text("!", style="bold yellow" if color else ""), text)
+        console.print(grid)
+    if page.facts or page.disputes:
+        console.print()
     for note in page.notes:
-        console.print(Text(inert(note), style="yellow" if color else ""))
+        console.print(Text(inert(note), style="dim" if color else ""))
