@@ -213,7 +213,7 @@ def show(
     svg: str | None = None,
 ) -> int:
     def action() -> None:
-        from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
+        from .views import page_listing, require_topic, select_tables, topic_page
 
         store = named(_measured(Session(facts).store, units), romanization)
         out = Output(fmt, as_json, color, fields, svg)
@@ -230,10 +230,7 @@ def show(
             if out.is_table:
                 write_topic_page(store, page, sys.stdout, out.color, terminal_width())
                 return
-        if tables and only != "facts":
-            out.emit(tables_listing(store, tables))
-        else:
-            out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, with_sources))
+        out.emit(page_listing(store, topic, tables, only, with_sources))  # what a page prints in a pipe: views.page_listing
 
     return guarded(action)
 

@@ -29,7 +29,9 @@ def test_pipe_gets_tab_separated_records_without_decoration() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[:2] == ["climate-kma", "mean-max"]
-    assert all(len(line.split("\t")) == 17 for line in lines)
+    rows = [line for line in lines if line.startswith("climate-kma\t")]
+    assert len(rows) == 7 and all(len(line.split("\t")) == 17 for line in rows)
+    assert all(len(line.split("\t")) == 3 for line in lines[7:]), "then the page's facts: id, text, disputed"
     assert "\x1b" not in result.stdout and "━" not in result.stdout
 
 
