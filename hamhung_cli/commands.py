@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
+from .pager import paged
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
@@ -86,10 +87,11 @@ def named(store: Store, romanization: str | None) -> Store:
     return romanized(store, resolve_form(romanization))
 
 
-def guarded(action: Callable[[], int | None]) -> int:
+def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
     """Run a command; turn the core's errors into one stderr line and an exit code. Flush so write errors surface here."""
     try:
-        code = action() or EXIT_OK
+        with paged(pager):  # a terminal page taller than the screen goes through $PAGER: pager.py
+            code = action() or EXIT_OK
         sys.stdout.flush()
         return code
     except NotFound as error:

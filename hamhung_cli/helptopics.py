@@ -52,6 +52,13 @@ ENVIRONMENT = (
     Entry("NO_COLOR", "Any value turns colour off in auto mode."),
     Entry("TERM", "dumb turns colour off in auto mode."),
     Entry("COLUMNS", "Width of terminal tables and of --svg pictures (default: the terminal's width; 80 for pictures)."),
+    Entry("LINES", "Height of the terminal, which decides when a page goes through the pager (default: the terminal's)."),
+    Entry(
+        "HAMHUNG_PAGER",
+        "Pager for terminal pages taller than the screen; empty or cat turns paging off, as --no-pager does. "
+        "Default: $PAGER, else less -FRX. Never used in a pipe, for another format than table, or when the program is missing.",
+    ),
+    Entry("PAGER", "The pager when HAMHUNG_PAGER is unset."),
 )
 
 ROMANIZATIONS = (

@@ -131,8 +131,10 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     from rich.console import Console
 
+    from .pager import note_drawing
     from .terminal import drop_bad_size_variables
 
+    note_drawing(out)  # a page drawn for a terminal: the pager may take it (pager.py)
     drop_bad_size_variables()
     console = Console(
         file=out,
