@@ -303,6 +303,9 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     console = make_console(out, color, width)
     if listing.title:
         console.print(Text(inert(listing.title), style="bold"))
+    fields = listing.card_fields or listing.columns
+    # One label width for every card, so the values line up from card to card; at most a third of the screen.
+    labels = min(max((cell_len(inert(c.title)) for c in fields), default=1), max(8, console.width // 3))
     for number, card in enumerate(listing.cards or []):
         if number and not listing.card_list:
             console.print()
@@ -312,9 +315,9 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
             grid.add_column(width=1)  # the indent
             grid.add_column(justify="right", no_wrap=True)  # 1. 2. …
         else:
-            grid.add_column(style="bold" if color else "", overflow="fold", max_width=max(8, console.width // 3))
+            grid.add_column(style="bold" if color else "", overflow="fold", width=labels)
         grid.add_column(overflow="fold")
-        for column in listing.card_fields or listing.columns:
+        for column in fields:
             value = card.get(column.key)
             if value in (None, "", []):
                 continue

@@ -100,3 +100,10 @@ def test_short_labels_never_wrap(bundled: Path) -> None:
     table = page(bundled, "climate", "--only", "tables").splitlines()
     rows = [line for line in table if line[:3] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Yea"}]
     assert len(rows) == 13 and all(len(line.split()) == 8 for line in rows)
+
+
+def test_cards_line_their_values_up_from_card_to_card(bundled: Path) -> None:
+    """Too narrow for the people table: a card per person, every card's values starting in the same column."""
+    names = [line for line in page(bundled, "people", "--only", "tables").splitlines() if line.startswith("Name ")]
+    starts = {len(line) - len(line[len("Name") :].lstrip()) for line in names}
+    assert len(names) >= 5 and len(starts) == 1, names
