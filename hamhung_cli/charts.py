@@ -14,10 +14,10 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
+from .listing import Listing, ViewColumn, sources_line
 from .render import inert
 from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
 from .units import decimals
-from .views import Listing, ViewColumn, sources_line
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -297,9 +297,9 @@ def _tick_label(value: float) -> str:
 
 
 def _glyphs(out: IO[str]) -> Glyphs:
-    from .render import _encodes
+    from .render import encodes
 
-    return UNICODE if _encodes(out, "".join((*UNICODE.ranges, *UNICODE.means, *UNICODE.bars, UNICODE.eighths, UNICODE.tick, UNICODE.zero))) else ASCII
+    return UNICODE if encodes(out, "".join((*UNICODE.ranges, *UNICODE.means, *UNICODE.bars, UNICODE.eighths, UNICODE.tick, UNICODE.zero))) else ASCII
 
 
 def _bar(value: float, top: float, cells: int, glyph: str, eighths: str) -> str:

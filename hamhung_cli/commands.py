@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .options import COMMANDS, RESERVED, Command, Options
+from .pager import paged
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
@@ -37,6 +38,7 @@ class Output:
         if len(set(chosen)) > 1:
             raise UsageError("--json, --plain and --format choose the same thing: give one of them")
         self.format = chosen[0] if chosen else default_format()
+        self.reading = not chosen and self.format == "table"  # a terminal's default: pages made for reading
         self.color_choice = "never" if opts.no_color else opts.color
         self.color = use_color(self.color_choice) and self.format == "table"
         self.fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields is not None else None
@@ -96,10 +98,11 @@ def measured(store: Store, units: str | None) -> Store:
     return in_units(store, units)
 
 
-def guarded(action: Callable[[], int | None]) -> int:
+def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
     """Run a command; turn the core's errors into one stderr line and an exit code. Flush so write errors surface here."""
     try:
-        code = action() or EXIT_OK
+        with paged(pager):  # a terminal page taller than the screen goes through $PAGER: pager.py
+            code = action() or EXIT_OK
         sys.stdout.flush()
         return code
     except NotFound as error:
@@ -194,7 +197,7 @@ def overview(opts: Options) -> int:
             return
         write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def topics(opts: Options) -> int:
@@ -203,12 +206,12 @@ def topics(opts: Options) -> int:
 
         Output(opts).emit(topics_listing(named(Session(opts.facts).store, opts.romanization)))
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def show(topic_name: str, opts: Options) -> int:
     def action() -> None:
-        from .views import facts_listing, require_topic, select_tables, tables_listing, topic_page
+        from .views import page_listing, require_topic, select_tables, topic_page
 
         store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
         out = Output(opts)
@@ -226,12 +229,9 @@ def show(topic_name: str, opts: Options) -> int:
             if out.is_table:
                 write_topic_page(store, page, sys.stdout, out.color, terminal_width())
                 return
-        if tables and opts.only != "facts":
-            out.emit(tables_listing(store, tables))
-        else:
-            out.emit(facts_listing(store, store.facts_in(topic), store.topics[topic].title, opts.sources))
+        out.emit(page_listing(store, topic, tables, opts.only, opts.sources))  # what a page prints in a pipe: views.page_listing
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
@@ -253,7 +253,7 @@ def fact(ids: list[str], opts: Options) -> int:
 
         Output(opts).emit(item_listing(named(measured(Session(opts.facts).store, opts.units), opts.romanization), ids))
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def search(query: list[str], opts: Options) -> int:
@@ -280,7 +280,7 @@ def search(query: list[str], opts: Options) -> int:
             results = find(session.rebuild_index())
         if not results:
             raise nothing_found(session.index, text, topic_id)
-        if out.is_table and not out.fields and not opts.explain and not opts.sources:
+        if out.reading and not out.fields and not opts.explain and not opts.sources:
             from .answer import clear_answer, write_answer
 
             if clear_answer(results):  # on a terminal: the answer first, then the next few results
@@ -290,7 +290,7 @@ def search(query: list[str], opts: Options) -> int:
                 return
         out.emit(search_listing(store, results, opts.explain, opts.sources))
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
@@ -315,19 +315,24 @@ def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
 def words(words: list[str], opts: Options) -> int:
     """`hamhung WORDS…`: a topic page when the words name a topic, a usage error when the first word is a typo of a
     command or topic (`hamhung climat`), else a search for all the words (`hamhung vinalon`)."""
+    chosen: list[str] = []
 
-    def action() -> int:
+    def choose() -> None:
         from .views import find_topic
 
         store = Session(opts.facts).store
         if find_topic(store, " ".join(words)) is not None:
-            return show(" ".join(words), opts)
+            chosen.append("show")
+            return
         suggestions = _typo_of_a_name(store, words[0])
         if suggestions and not _known_word(opts, words[0]):
             raise UsageError(f"no command or topic '{words[0]}' (see 'hamhung --help' and 'hamhung topics')", suggestions)
-        return search(words, opts)
+        chosen.append("search")
 
-    return guarded(action)
+    code = guarded(choose, pager=False)  # prints nothing but errors: the command chosen does the printing
+    if code or not chosen:
+        return code
+    return show(" ".join(words), opts) if chosen[0] == "show" else search(words, opts)
 
 
 def _typo_of_a_name(store: Store, word: str) -> list[str]:
@@ -356,7 +361,7 @@ def sources(opts: Options) -> int:
 
         Output(opts).emit(sources_listing(Session(opts.facts).store))
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def disputes(opts: Options) -> int:
@@ -370,7 +375,7 @@ def disputes(opts: Options) -> int:
             raise NotFound("no disputed facts" + (f" in topic '{opts.topic}'" if opts.topic else ""))
         out.emit(listing)
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def check(path: str | None, opts: Options) -> int:
@@ -406,7 +411,7 @@ def check(path: str | None, opts: Options) -> int:
             )
         return EXIT_OK
 
-    return guarded(action)
+    return guarded(action, not opts.no_pager)
 
 
 def _counts(store: Store) -> dict[str, int]:

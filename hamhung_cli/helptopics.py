@@ -21,7 +21,11 @@ class Entry(NamedTuple):
 
 FORMATS = (
     Entry("table", "Rich table for reading on a terminal; the default there. Colour only on a terminal, and never in any other format."),
-    Entry("plain", "One record per line, tab-separated, no header: the default in a pipe. Tabs and newlines inside a value become spaces."),
+    Entry(
+        "plain",
+        "One record per line, tab-separated, no header: the default in a pipe. Tabs and newlines inside a value become spaces; "
+        "a list or an object is compact JSON.",
+    ),
     Entry("tsv", "Like plain, with a header line of field names."),
     Entry("csv", "RFC 4180 with a header. Text that a spreadsheet would run as a formula gets a leading apostrophe."),
     Entry("json", "One array of objects, UTF-8. Numbers stay numbers, a missing value is null, sources are objects."),
@@ -48,6 +52,13 @@ ENVIRONMENT = (
     Entry("NO_COLOR", "Any value turns colour off in auto mode."),
     Entry("TERM", "dumb turns colour off in auto mode."),
     Entry("COLUMNS", "Width of terminal tables and of --svg pictures (default: the terminal's width; 80 for pictures)."),
+    Entry("LINES", "Height of the terminal, which decides when a page goes through the pager (default: the terminal's)."),
+    Entry(
+        "HAMHUNG_PAGER",
+        "Pager for terminal pages taller than the screen; empty or cat turns paging off, as --no-pager does. "
+        "Default: $PAGER, else less -FRX. Never used in a pipe, for another format than table, or when the program is missing.",
+    ),
+    Entry("PAGER", "The pager when HAMHUNG_PAGER is unset."),
 )
 
 ROMANIZATIONS = (
@@ -123,6 +134,19 @@ TOPICS = {
         )
         + "\n"
         + _entries(FORMATS)
+        + "\n"
+        + _paragraph(
+            "In a pipe a page gives the records it shows, without decoration. 'hamhung TOPIC' in plain prints its tables' rows, "
+            "then its facts, so 'hamhung climate | grep snow' finds the snowfall fact. The formats with a header or a schema "
+            "(tsv, csv, json, jsonl, markdown) hold one kind of record: the tables' rows, or the facts for a topic without "
+            "tables; --only facts or --only tables chooses."
+        )
+        + "\n"
+        + _paragraph(
+            "Monthly tables (climate) give one record per measure, with the months as keys jan ... dec and year; 'alt' has "
+            "the source's own conversion (°F beside °C) with the same keys. For one record per month, name month among the "
+            "fields: hamhung climate --json --fields month,mean,precipitation."
+        )
         + "\n"
         + _paragraph("--svg FILE also saves the terminal rendering as an SVG picture, whatever the format on stdout."),
     ),

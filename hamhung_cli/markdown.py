@@ -15,8 +15,8 @@ import re
 import unicodedata
 from typing import IO, Any
 
+from .listing import Listing, ViewColumn
 from .render import cell
-from .views import Listing, ViewColumn
 
 # Everything CommonMark/GFM could read as markup inside a paragraph or a table cell.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")

@@ -94,9 +94,24 @@ def _romanized_table(table: Table, form: str, retitle: Callable[[str], str]) -> 
     named = any(isinstance(r, RecordRow) and r.names for r in table.rows) and any(c.key == NAME_COLUMN for c in table.columns)
     columns = tuple(c._replace(title=column_title(retitle(c.title), form) if named and c.key == NAME_COLUMN else retitle(c.title)) for c in table.columns)
     rows = table.rows
+    note = table.note
     if named:
         rows = tuple(_romanized_row(r, form) if isinstance(r, RecordRow) and r.names else r for r in table.rows)
-    return table._replace(title=retitle(table.title), columns=columns, rows=rows)
+        note = _renoted(note, form)
+    return table._replace(title=retitle(table.title), columns=columns, rows=rows, note=note)
+
+
+# A note's sentence about which form the name column uses ("The 'name' column uses McCune–Reischauer …").
+_NAME_COLUMN_SENTENCE = re.compile(rf"\b{NAME_COLUMN}['’]? column\b", re.IGNORECASE)
+
+
+def _renoted(note: str | None, form: str) -> str | None:
+    """The table's note, its sentence on the name column's form replaced by the form now shown."""
+    if not note or not _NAME_COLUMN_SENTENCE.search(note):
+        return note
+    sentences = re.split(r"(?<=\.)\s+", note)
+    shown = f"The '{NAME_COLUMN}' column shows {FORM_TITLES[form]} (--romanization {form})."
+    return " ".join(shown if _NAME_COLUMN_SENTENCE.search(sentence) else sentence for sentence in sentences)
 
 
 def _romanized_row(row: RecordRow, form: str) -> RecordRow:

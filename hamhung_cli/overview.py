@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .listing import claim_lines, dispute_sides, sources_line
 from .phrasing import format_number
 from .render import inert, render
 from .store import Store
@@ -16,22 +17,36 @@ from .views import TopicPage, topics_listing
 if TYPE_CHECKING:
     from typing import IO, Any
 
+# Commands to try, each with what it needs from the store (a topic, a fact or a table); one whose need is missing is not suggested.
 EXAMPLES = (
-    ("hamhung climate", "monthly normals, with their source"),
-    ("hamhung climate --chart", "temperature and precipitation as a chart"),
-    ("hamhung population --chart", "population by year, estimates marked"),
-    ("hamhung search vinalon", "search in any spelling: 비날론, vinylon …"),
-    ("hamhung search 'relative humidity august'", "a single table cell"),
-    ("hamhung disputes", "where the sources disagree"),
-    ("hamhung fact ID --units imperial", "one fact with its sources, in °F, in, ft, mi"),
-    ("hamhung search 'sister city' --json | jq", "data for scripts"),
+    ("hamhung climate", "monthly normals, with their source", "climate"),
+    ("hamhung climate --chart", "temperature and precipitation as a chart", "climate"),
+    ("hamhung population --chart", "population by year, estimates marked", "population"),
+    ("hamhung search vinalon", "search in any spelling: 비날론, vinylon …", "economy.vinalon"),
+    ("hamhung search 'relative humidity august'", "a single table cell", "climate-kma"),
+    ("hamhung disputes", "where the sources disagree", None),
+    ("hamhung search 'sister city' --json | jq", "data for scripts", "twin-towns.shanghai"),
 )
-# Below this width the dashboard's panels stack; at or above it, key figures and examples sit beside the topics.
-SIDE_BY_SIDE = 120
+
+
+def examples(store: Store) -> list[tuple[str, str]]:
+    """The examples this store can answer, and `hamhung fact ID --units imperial` with a real ID: its first fact with a convertible unit."""
+    from .units import conversion
+    from .views import find_topic
+
+    def present(need: str | None) -> bool:
+        return need is None or need in store.facts or need in store.tables or find_topic(store, need) is not None
+
+    found = [(command, what) for command, what, need in EXAMPLES if present(need)]
+    measured = next((f for f in store.facts.values() if conversion(f.unit, "imperial") is not None), None)
+    if measured is not None:
+        found.insert(-1, (f"hamhung fact {measured.id} --units imperial", "one fact with its sources, in imperial units"))
+    return found
 
 
 def _names_line(store: Store) -> str:
-    return " · ".join(name for _, name in store.names)
+    """The city's other names (the store's own name is the heading already)."""
+    return " · ".join(dict.fromkeys(name for _, name in store.names if name != store.name))
 
 
 def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None = None) -> None:
@@ -98,11 +113,11 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     from rich.table import Table
     from rich.text import Text
 
-    from .render import _encodes, make_console
+    from .render import encodes, make_console
 
     console = make_console(out, color, width)
     width = console.size.width
-    frame = box.ROUNDED if _encodes(out, "╭─╮│") else box.ASCII
+    frame = box.ROUNDED if encodes(out, "╭─╮│") else box.ASCII
 
     def panel(body: Any, title: str) -> Any:
         return Panel(body, title=Text(title, style="bold"), title_align="left", box=frame, expand=True, padding=(0, 1))
@@ -132,32 +147,41 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
         cells = [Text(str(row["id"])), Text(f"{row['facts']}{extra}")]
         topics.add_row(*cells, *([] if narrow else [Text(inert(str(row["title"])))]))
 
-    examples = Table.grid(padding=(0, 2))
-    if width < 90:  # the command on one line, what it does indented below it
-        examples.add_column(overflow="fold")
-        for command, what in EXAMPLES:
-            examples.add_row(Text(command, style="cyan" if color else ""))
-            examples.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
-    else:
-        examples.add_column(no_wrap=True, style="cyan" if color else "")
-        examples.add_column(overflow="fold", style="dim" if color else "")
-        for command, what in EXAMPLES:
-            examples.add_row(Text(command), Text(what))
+    tries = examples(store)
+    stacked = Table.grid(padding=(0, 2))  # the command on one line, what it does indented below it
+    stacked.add_column(overflow="fold")
+    for command, what in tries:
+        stacked.add_row(Text(inert(command), style="cyan" if color else ""))
+        stacked.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
+    beside = Table.grid(padding=(0, 2))
+    beside.add_column(no_wrap=True, style="cyan" if color else "")
+    beside.add_column(overflow="fold", style="dim" if color else "")
+    for command, what in tries:
+        beside.add_row(Text(inert(command)), Text(what))
 
-    if width >= SIDE_BY_SIDE:
+    def natural(renderable: Any) -> int:
+        """The width a panel takes with nothing wrapped (measured as if the terminal had no edge)."""
+        return int(console.measure(renderable, options=console.options.update_width(10_000)).maximum)
+
+    # Side by side only where every panel fits at its natural width: wrapped topic names read worse than stacked panels.
+    left = max(natural(panel(figures, "Key figures")), natural(panel(beside, "Try")))
+    right = natural(panel(topics, "Topics"))
+    if left + 1 + right <= width:
         grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(ratio=3)
-        grid.add_column(ratio=2)
-        grid.add_row(Group(panel(figures, "Key figures"), panel(examples, "Try")), panel(topics, "Topics"))
+        grid.add_column(ratio=1)
+        grid.add_column(width=right)
+        grid.add_row(Group(panel(figures, "Key figures"), panel(beside, "Try")), panel(topics, "Topics"))
         console.print(grid)
     else:
         console.print(panel(figures, "Key figures"))
         console.print(panel(topics, "Topics"))
-        console.print(panel(examples, "Try"))
+        console.print(panel(beside if natural(panel(beside, "Try")) <= width else stacked, "Try"))
     console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim" if color else ""))
 
 
 def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:
+    """A topic on a terminal: title and summary, its tables, its facts one paragraph each, then each dispute in one line."""
+    from rich.table import Table
     from rich.text import Text
 
     from .render import make_console
@@ -170,7 +194,34 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
     for listing in page.tables:
         render(listing, "table", out, color, width)
         console.print()
+
+    def items(heading: str, style: str) -> Any:
+        console.print(Text(heading, style=style if color else ""))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        return grid
+
     if page.facts:
-        render(page.facts, "table", out, color, width)
+        grid = items(f"Facts ({len(page.facts)})", "bold")
+        for fact in page.facts:
+            text = Text(inert(fact.text))
+            text.append(f" [{inert(fact.id)}]", style="green" if color else "")
+            if page.with_sources:
+                lines = claim_lines(store, fact) if fact.disputed else [f"Sources: {sources_line(store, fact.all_citations())}"]
+                text.append("".join(f"\n{n}. {inert(line)}" if fact.disputed else f"\n{inert(line)}" for n, line in enumerate(lines, 1)), style="dim")
+            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if color and fact.disputed else ""), text)
+        console.print(grid)
+    if page.disputes:
+        if page.facts:
+            console.print()
+        grid = items(f"Where the sources disagree ({len(page.disputes)})", "bold yellow")
+        for fact in page.disputes:
+            text = Text(inert(fact.id), style="green" if color else "")
+            text.append(": " + inert(dispute_sides(store, fact)))
+            grid.add_row(Text("!", style="bold yellow" if color else ""), text)
+        console.print(grid)
+    if page.facts or page.disputes:
+        console.print()
     for note in page.notes:
-        console.print(Text(inert(note), style="yellow" if color else ""))
+        console.print(Text(inert(note), style="dim" if color else ""))

@@ -12,7 +12,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
-from .views import Listing, ViewColumn
+from .listing import Listing, ViewColumn
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -38,17 +38,18 @@ def inert(text: str) -> str:
 
 
 def cell(value: Any) -> str:
-    """A value as one line of text: numbers as the store has them, lists joined, None empty."""
+    """A value as one line of text: numbers as the store has them, None empty, lists and objects as compact JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value) if abs(value) < 1e16 else f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(cell(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={cell(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, dict)):
+        import json
+
+        # JSON escapes control characters itself; bidi and zero-width ones are escaped as in --json.
+        return _json_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return inert(str(value))
 
 
@@ -81,7 +82,7 @@ def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
     records = listing.records()
     # A stream that cannot take all of Unicode (LANG=C, PYTHONIOENCODING=ascii) would transliterate inside
     # the strings (“ → ") and break the JSON: there, every non-ASCII character is written as \uXXXX.
-    ascii_only = not _encodes(out, "\u0103\ud55c\U0001f600")
+    ascii_only = not encodes(out, "\u0103\ud55c\U0001f600")
     if lines:
         for record in records:
             out.write(_json_safe(json.dumps(record, ensure_ascii=ascii_only)) + "\n")
@@ -115,8 +116,13 @@ def write_csv(listing: Listing, out: IO[str]) -> None:
 
 
 def write_plain(listing: Listing, out: IO[str]) -> None:
-    """The pipe default: one record per line, tab-separated, no header, no decoration (like gh)."""
+    """The pipe default: one record per line, tab-separated, no header, no decoration (like gh).
+
+    A page that shows records of two kinds (a topic's table rows and its facts) prints both, one kind after the other.
+    """
     write_delimited(listing, out, header=False)
+    for more in listing.plain_after:
+        write_delimited(more, out, header=False)
 
 
 # --------------------------------------------------------------------------- terminal
@@ -125,8 +131,10 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     from rich.console import Console
 
+    from .pager import note_drawing
     from .terminal import drop_bad_size_variables
 
+    note_drawing(out)  # a page drawn for a terminal: the pager may take it (pager.py)
     drop_bad_size_variables()
     console = Console(
         file=out,
@@ -142,7 +150,7 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     )
     console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     # Never crop: a line too long for the terminal wraps there, untidy but whole. Rich crops at the edge by
-    # default, which once cut most of each search answer at 80 columns without a sign (see column_widths).
+    # default, which once cut most of each search answer at 80 columns without a sign (see fair_widths).
     console.print = partial(console.print, crop=False)  # type: ignore[method-assign]
     return console
 
@@ -161,14 +169,8 @@ def _broken_pipe() -> None:
     raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.1f}" if value == round(value, 1) else cell(value)
-    return cell(value)
-
-
 def write_table(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
-    from rich import box
+    """A table as wide as its content allows, else one card per record (see fair_widths); then the notes."""
     from rich.table import Table
     from rich.text import Text
 
@@ -177,25 +179,29 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         return
     console = make_console(out, color, width)
     shown = listing.transposed or listing
-    texts = cell_texts(shown)
-    widths = column_widths(shown, texts, console.width)
+    columns = [c for c in shown.columns if not c.detail]
+    texts = cell_texts(shown, columns)
+    titles = [inert(c.title) for c in columns]
+    widths = fair_widths(columns, titles, texts, console.width - GAP * (len(columns) - 1))
     if widths is None:
         write_cards(as_cards(listing), out, color, width)
         return
-    ascii_only = not _encodes(out, "─│")
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
-        box=box.ASCII if ascii_only else box.SIMPLE_HEAVY,
+        box=_rule_box(out),
         header_style="bold cyan" if color else "",
         title_justify="left",
-        expand=False,
+        show_edge=False,
         pad_edge=False,
+        collapse_padding=True,  # one space and the column rule between columns: GAP
     )
-    for column, column_width in zip(shown.columns, widths, strict=True):
-        table.add_column(Text(inert(column.title)), justify="right" if column.numeric else "left", overflow="fold", width=column_width)
+    for column, title, values, column_width in zip(columns, titles, texts, widths, strict=True):
+        # Labels, ids, months and numbers are single words, never wrapped; fold splits only a word wider than its column.
+        single = cell_len(title) <= column_width and all(" " not in v for v in values)
+        table.add_column(Text(title), justify="right" if column.numeric else "left", width=column_width, no_wrap=single, overflow="fold")
     for number, row in enumerate(shown.rows):
         cells = []
-        for column, column_texts in zip(shown.columns, texts, strict=True):
+        for column, column_texts in zip(columns, texts, strict=True):
             value = row.get(column.key)
             text = Text(column_texts[number])
             if column.key == "disputed" and value:
@@ -213,101 +219,111 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         console.print(Text(inert(note), style="dim"))
 
 
-# The narrowest a text column may be for a table to stay readable (a wide one, such as a fact's text, 12);
-# a terminal too narrow for that gets one card per record instead.
-MIN_TEXT_WIDTH = 8
-MIN_WIDE_WIDTH = 12
+# Between two columns: one space of padding and the (blank) column rule.
+GAP = 2
+# Running text (a fact, a note) narrower than this reads badly: such a table is drawn as cards instead.
+READABLE_TEXT = 20
 
 
-def cell_texts(shown: Listing) -> list[list[str]]:
-    """Each column's cells as the table shows them (numbers to one decimal where they have one)."""
-    return [[_number_text(r.get(c.key)) if c.numeric else cell(r.get(c.key)) for r in shown.rows] for c in shown.columns]
+def _rule_box(out: IO[str]) -> Any:
+    """A rule under the header and nothing else; in ASCII where the output cannot encode box drawing."""
+    from rich import box
+
+    if encodes(out, "━"):
+        return box.SIMPLE_HEAVY
+    return box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
 
 
-def column_widths(shown: Listing, cells: list[list[str]], width: int) -> list[int] | None:
-    """Each column's width for a table `width` characters wide, or None when no readable table fits.
+def cell_texts(shown: Listing, columns: list[ViewColumn]) -> list[list[str]]:
+    """Each column's cells as the table shows them: the numbers of a column to the same decimal places, so they line up."""
+    return [number_texts([r.get(c.key) for r in shown.rows]) if c.numeric else [cell(r.get(c.key)) for r in shown.rows] for c in columns]
 
-    Rich's own layout can end wider than the console when columns have minimum widths, and then
-    every line is cut at the edge (search answers at 80 columns lost most of their words). So the
-    widths are worked out here and given to Rich as fixed: every column as wide as its widest cell and
-    header when that fits; otherwise the widest columns give way first, down to what each needs.
-    Numbers, ids and months need their widest value (ids give way first, then numbers, when even that
-    does not fit); text needs its longest word, at most MIN_TEXT_WIDTH (then it wraps and folds).
+
+def number_texts(values: list[Any]) -> list[str]:
+    """Numbers with as many decimals as the most precise of them (0.48 and 0.8 become 0.48 and 0.80); text as it is."""
+    from .units import decimals, is_number
+
+    floats = [v for v in values if isinstance(v, float) and is_number(v) and abs(v) < 1e16]
+    places = min(max(map(decimals, floats)), 6) if floats else 0
+    return [f"{v:.{places}f}" if places and is_number(v) else cell(v) for v in values]
+
+
+def cell_len(text: str) -> int:
+    from rich.cells import cell_len as terminal_cells  # terminal cells, not characters: a Hangul syllable takes two
+
+    return terminal_cells(text)
+
+
+def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[str]], available: int) -> list[int] | None:
+    """Each column's width in a table `available` cells wide (gaps excluded), or None when no readable table fits.
+
+    Every column gets at least its longest word (header included), so no word is split; running text at
+    least READABLE_TEXT. What is left is shared in proportion to how much more each column could use:
+    a long note takes the room a column of short names does not need.
     """
-    from rich.cells import cell_len  # terminal cells, not characters: a Hangul syllable takes two
-
-    columns = shown.columns
-    available = width - (3 * len(columns) - 1)  # a space each side of a cell, one rule between cells
-    titles = [inert(c.title) for c in columns]
-    widest = [max(map(cell_len, values), default=1) for values in cells]
-    words = [max((cell_len(w) for text in (title, *values) for w in text.split()), default=1) for title, values in zip(titles, cells, strict=True)]
-    # Values on one line first; headers are cheaper to wrap ("Mean daily maximum °C" over three lines).
-    want = [max(v, w) for v, w in zip(widest, words, strict=True)]
-    flexible = [MIN_WIDE_WIDTH if c.wide else min(MIN_TEXT_WIDTH, n) for c, n in zip(columns, words, strict=True)]
-    pins = [c.numeric or c.key in ("id", "month") for c in columns]
-    numbers = [c.numeric for c in columns]
-    for pinned in (pins, numbers, [False] * len(columns)):
-        need = [min(w, max(v, flexible[i])) if pin else min(w, flexible[i]) for i, (w, v, pin) in enumerate(zip(want, widest, pinned, strict=True))]
-        if sum(need) <= available:
-            widths = _level(want, need, available)
-            headers = [max(w, cell_len(title)) for w, title in zip(widths, titles, strict=True)]
-            return _level(headers, widths, available)  # room to spare: headers on fewer lines
-    return None
-
-
-def _level(want: list[int], need: list[int], available: int) -> list[int]:
-    """Widths between need and want that add up to at most `available`, taking space from the widest first."""
-    if sum(want) <= available:
-        return want
-
-    def total(level: int) -> int:
-        return sum(max(n, min(w, level)) for w, n in zip(want, need, strict=True))
-
-    low, high = 0, max(want)
-    while low < high:  # the highest level whose total fits
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if total(middle) <= available else (low, middle - 1)
-    widths = [max(n, min(w, low)) for w, n in zip(want, need, strict=True)]
-    spare = available - sum(widths)
-    for i, w in enumerate(want):  # what is left, a character each, to the columns still short of their want
-        if spare and widths[i] < w:
-            widths[i] += 1
-            spare -= 1
-    return widths
+    lengths = [[cell_len(w) for text in (title, *values) for w in text.split()] or [1] for title, values in zip(titles, cells, strict=True)]
+    natural = [max(cell_len(text) for text in (title, *values)) for title, values in zip(titles, cells, strict=True)]
+    least = [max(max(words), min(whole, READABLE_TEXT) if column.wide else 0) for column, words, whole in zip(columns, lengths, natural, strict=True)]
+    spare = available - sum(least)
+    if spare < 0:
+        return None
+    wants = [whole - low for whole, low in zip(natural, least, strict=True)]
+    if sum(wants) <= spare:
+        return natural
+    shares = [spare * want // sum(wants) for want in wants]
+    left = spare - sum(shares)
+    for i in sorted(range(len(wants)), key=lambda i: spare * wants[i] % sum(wants), reverse=True)[:left]:  # largest remainders
+        shares[i] += 1
+    return [low + share for low, share in zip(least, shares, strict=True)]
 
 
 def as_cards(listing: Listing) -> Listing:
     """The listing drawn one record per block, for a terminal too narrow for its table. Each block is headed by
     the first column that tells the records apart (the measure, not the table every row of a climate table shares)."""
-    from .views import Listing
+    from .listing import Listing
 
-    distinct = [c for c in listing.columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
-    heading = (distinct or listing.columns)[0]
-    cards = Listing(listing.name, listing.title, listing.columns, listing.rows, listing.notes)
+    columns = [c for c in listing.columns if not c.detail]
+    distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
+    heading = (distinct or columns)[0]
+    cards = Listing(listing.name, listing.title, columns, listing.rows, listing.notes)
     cards.cards = listing.rows
     cards.card_heading = heading.key
-    cards.card_fields = [c for c in listing.columns if c is not heading]
+    cards.card_fields = [c for c in columns if c is not heading]
     return cards
 
 
 def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
-    """One block per record: the id as a heading, then labelled fields; lists become indented lines."""
+    """One block per record: a heading, then labelled fields (lists as numbered lines), a blank line between blocks.
+
+    A card list (listing.card_list) is tighter: the heading, then each field's lines indented under it, no labels, no gaps.
+    """
     from rich.table import Table
     from rich.text import Text
 
     console = make_console(out, color, width)
     if listing.title:
         console.print(Text(inert(listing.title), style="bold"))
+    fields = listing.card_fields or listing.columns
+    # One label width for every card, so the values line up from card to card; at most a third of the screen.
+    labels = min(max((cell_len(inert(c.title)) for c in fields), default=1), max(8, console.width // 3))
     for number, card in enumerate(listing.cards or []):
-        if number:
+        if number and not listing.card_list:
             console.print()
         console.print(Text(cell(card.get(listing.card_heading)), style="bold green" if color else ""))
-        grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
-        grid.add_column(style="bold" if color else "", overflow="fold", max_width=max(MIN_TEXT_WIDTH, console.width // 3))
+        grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0) if listing.card_list else (0, 1))
+        if listing.card_list:
+            grid.add_column(width=1)  # the indent
+            grid.add_column(justify="right", no_wrap=True)  # 1. 2. …
+        else:
+            grid.add_column(style="bold" if color else "", overflow="fold", width=labels)
         grid.add_column(overflow="fold")
-        for column in listing.card_fields or listing.columns:
+        for column in fields:
             value = card.get(column.key)
             if value in (None, "", []):
+                continue
+            if listing.card_list:
+                for item, line in enumerate(value if isinstance(value, list) else [value], 1):
+                    grid.add_row(Text(""), Text(f"{item}." if isinstance(value, list) else "-"), Text(cell(line)))
                 continue
             if isinstance(value, list):
                 text = Text("\n".join(f"{i}. {inert(str(v))}" if len(value) > 1 else inert(str(v)) for i, v in enumerate(value, 1)))
@@ -315,13 +331,15 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
                 text = Text(cell(value))
             if column.key in ("disputed", "severity") and value:
                 text.stylize("bold yellow" if color else "")
-            grid.add_row(Text(column.title), text)
+            grid.add_row(Text(inert(column.title)), text)
         console.print(grid)
+    if listing.notes and listing.card_list:
+        console.print()
     for note in listing.notes:
         console.print(Text(inert(note), style="dim"))
 
 
-def _encodes(out: IO[str], sample: str) -> bool:
+def encodes(out: IO[str], sample: str) -> bool:
     encoding = getattr(out, "encoding", None) or "utf-8"
     try:
         sample.encode(encoding)
@@ -354,16 +372,33 @@ def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width:
         raise ValueError(f"unknown format {fmt!r}")
 
 
+def field_names(listing: Listing) -> list[str]:
+    """Every field --fields can name, in the records' own order (months January to December, not alphabetical);
+    with months as keys, also `month` and the measures, for one record per month."""
+    names = dict.fromkeys(c.key for c in listing.columns)
+    for record in listing.records():
+        names.update(dict.fromkeys(record))
+    if listing.transposed is not None:
+        names.update(dict.fromkeys(c.key for c in listing.transposed.columns))
+    return list(names)
+
+
 def select_fields(listing: Listing, fields: list[str]) -> Listing:
-    """gh-style --fields: keep only these keys, in this order, in every format."""
-    known = {c.key for c in listing.columns} | {k for r in listing.records() for k in r}
+    """gh-style --fields: keep only these keys, in this order, in every format.
+
+    Monthly tables have a record per measure; naming `month` among the fields (with measures) gives a record per month.
+    """
+    title, per_month = listing.title, listing.transposed
+    if per_month is not None and "month" in fields and set(fields) <= {c.key for c in per_month.columns}:
+        listing = per_month
+    known = field_names(listing)
     unknown = [f for f in fields if f not in known]
     if unknown:
         from .errors import UsageError
 
-        raise UsageError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(sorted(known))}")
+        raise UsageError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(known)}")
     columns = [next((c for c in listing.columns if c.key == f), ViewColumn(f, f)) for f in fields]
     merged = [{**j, **r} for r, j in zip(listing.rows, listing.records(), strict=False)] if len(listing.rows) == len(listing.records()) else listing.records()
     rows = [{f: r.get(f) for f in fields} for r in merged]
     json_rows = [{f: r.get(f) for f in fields} for r in listing.records()]
-    return Listing(listing.name, listing.title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)
+    return Listing(listing.name, title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)

@@ -1,9 +1,9 @@
-"""What each command shows, as plain data: a Listing of columns and rows.
+"""What each command shows, as plain data: a Listing (listing.py) per command, and a topic's page.
 
-The CLI picks a Listing, render.py draws it in the chosen format. Rows are
-dicts whose values are JSON-ready (numbers stay numbers); `columns` says
-which keys the tabular formats show and in what order. Keeping this apart
-from drawing is what makes every format show the same records.
+The CLI picks a Listing, render.py draws it in the chosen format. Keeping this
+apart from drawing is what makes every format show the same records. What a
+page shows by default is decided here too: sized for reading at 80 columns,
+with the rest one option or one command away (--sources, `hamhung fact ID`).
 """
 
 from __future__ import annotations
@@ -11,105 +11,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import NotFound, UsageError
+from .items import cell_measure, document_citations, document_text, id_suggestions, split_item_id
+from .listing import (
+    Listing,
+    ViewColumn,
+    by_severity,
+    citation_record,
+    claim_lines,
+    counted,
+    fact_record,
+    publishers,
+    short_sources_line,
+    sources_line,
+)
 from .phrasing import cell_text, format_number, row_text
-from .store import MONTH_NAMES, MONTHS, Citation, Fact, MonthlyRow, RecordRow, Store, Table
+from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
-    from .search import Document, Result  # listing a table must not import the search machinery
-
-
-class ViewColumn(NamedTuple):
-    key: str
-    title: str
-    numeric: bool = False
-    wide: bool = False  # long text: let it wrap on a terminal
-
-
-class Listing:
-    """One set of records, the same in every output format."""
-
-    def __init__(
-        self,
-        name: str,
-        title: str,
-        columns: list[ViewColumn],
-        rows: list[dict[str, Any]],
-        notes: list[str] | None = None,
-        json_rows: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None = None,
-    ) -> None:
-        self.name = name
-        self.title = title
-        self.columns = columns
-        self.rows = rows
-        self.notes = notes if notes is not None else []
-        # For formats that nest (JSON), when a record is richer than a table row; a function when they cost
-        # enough to build only for the formats that show them (a topic of thousands of facts, piped as text).
-        self.json_rows = json_rows
-        # Months as rows for a terminal, when the records carry months as columns.
-        self.transposed: Listing | None = None
-        # On a terminal, draw these as cards (one block per record) instead of a table.
-        self.cards: list[dict[str, Any]] | None = None
-        self.card_fields: list[ViewColumn] | None = None
-        self.card_heading = "id"  # the field each card is headed with
-        # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
-        self.source_notes: list[str] = []
-
-    def records(self) -> list[dict[str, Any]]:
-        if callable(self.json_rows):
-            self.json_rows = self.json_rows()
-        return self.json_rows if self.json_rows is not None else self.rows
-
-
-# --------------------------------------------------------------------------- sources
-
-
-def citation_record(store: Store, citation: Citation) -> dict[str, Any]:
-    source = store.source_of(citation)
-    return {
-        "id": source.id,
-        "notes": citation.notes or None,
-        "publisher": source.publisher,
-        "title": source.title,
-        "part": source.part,
-        "cites": source.cites,
-        "citation": source.describe(citation.notes),
-    }
-
-
-def sources_line(store: Store, citations: tuple[Citation, ...]) -> str:
-    return "; ".join(store.describe(c) for c in citations)
-
+    from .search import Result  # listing a table must not import the search machinery
 
 # --------------------------------------------------------------------------- facts
-
-
-def fact_record(store: Store, fact: Fact) -> dict[str, Any]:
-    return {
-        "id": fact.id,
-        "topic": fact.topic,
-        "text": fact.text,
-        "value": fact.value,
-        "unit": fact.unit,
-        "disputed": fact.disputed,
-        "severity": fact.severity,
-        "claims": [
-            {
-                "text": claim.text,
-                "value": claim.value,
-                "unit": claim.unit,
-                "sources": [citation_record(store, c) for c in claim.sources],
-            }
-            for claim in fact.claims
-        ],
-        "note": fact.note,
-        "aliases": list(fact.aliases),
-        "names": dict(fact.names),
-        "related": list(fact.related),
-        "sources": [citation_record(store, c) for c in fact.all_citations()],
-    }
 
 
 FACT_COLUMNS = [
@@ -134,7 +57,8 @@ def facts_listing(store: Store, facts: list[Fact], title: str, with_sources: boo
     notes = []
     disputed = sum(f.disputed for f in facts)
     if disputed:
-        notes.append(f"{disputed} of these facts are disputed between sources: 'hamhung fact ID' shows each side, 'hamhung disputes' lists them all.")
+        are = "is" if disputed == 1 else "are"
+        notes.append(f"{disputed} of these facts {are} disputed between sources: 'hamhung fact ID' shows each side, 'hamhung disputes' lists them all.")
     return Listing("facts", title, columns, rows, notes, json_rows=lambda: [fact_record(store, f) for f in facts])
 
 
@@ -145,8 +69,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def monthly_listing(store: Store, tables: list[Table]) -> Listing:
-    """Climate-style tables: one record per measure, months as columns (as the sources print them)."""
+def monthly_listing(store: Store, tables: list[Table], full_sources: bool = False) -> Listing:
+    """Climate-style tables: one record per measure, months as keys (as the sources print them).
+
+    The source's own conversion (°F beside °C) has the same shape under `alt`: {unit, jan … dec, year}.
+    Months as rows (one record per month) are the `transposed` listing: the terminal draws it, and
+    --fields month,… selects from it.
+    """
     columns = [ViewColumn("table", "Table"), ViewColumn("measure", "Measure"), ViewColumn("label", "Label"), ViewColumn("unit", "Unit")]
     columns += [ViewColumn(m, m.capitalize(), numeric=True) for m in MONTHS]
     columns += [ViewColumn("year", "Year", numeric=True)]
@@ -160,14 +89,15 @@ def monthly_listing(store: Store, tables: list[Table]) -> Listing:
             record["year"] = row.year
             rows.append(record)
             full = dict(record)
-            full["alt_unit"] = row.alt_unit
-            full["alt_values"] = list(row.alt_values) if row.alt_values else None
-            full["alt_year"] = row.alt_year
+            full["alt"] = None
+            if row.alt_unit:
+                values = row.alt_values or (None,) * 12
+                full["alt"] = {"unit": row.alt_unit, **dict(zip(MONTHS, values, strict=True)), "year": row.alt_year}
             full["period"] = table.period
             full["sources"] = [citation_record(store, c) for c in table.sources]
             json_rows.append(full)
     title = " / ".join(_table_title(t) for t in tables)
-    notes = [_table_source_note(store, t) for t in tables]
+    notes = [_table_source_note(store, t, full_sources) for t in tables]
     listing = Listing("climate", title, columns, rows, notes, json_rows=json_rows)
     listing.transposed = _months_as_rows(tables)
     listing.source_notes = notes
@@ -178,12 +108,21 @@ def _table_title(table: Table) -> str:
     return f"{table.title} ({table.period})" if table.period and table.period not in table.title else table.title
 
 
-def _table_source_note(store: Store, table: Table) -> str:
-    return f"Source for {table.id}: {sources_line(store, table.sources)}"
+def _table_source_note(store: Store, table: Table, full: bool = True) -> str:
+    if full:
+        return f"Source for {table.id}: {sources_line(store, table.sources)}"
+    return f"Source for {table.id}: {short_sources_line(store, table.sources)}"
+
+
+def _heading(label: str, unit: str) -> str:
+    """A measure's column heading: its label and unit, the unit left out where the label already says it (…days)."""
+    if not unit or unit.casefold() in label.casefold().replace("(", " ").replace(")", " ").split():
+        return label
+    return f"{label} ({unit})" if unit.isalpha() and len(unit) > 2 else f"{label} {unit}"
 
 
 def _months_as_rows(tables: list[Table]) -> Listing:
-    """The same numbers turned for a terminal: one line per month, one column per measure."""
+    """The same numbers turned: one record per month, one column per measure (TABLE:MEASURE when there are several tables)."""
     columns = [ViewColumn("month", "Month")]
     rows: list[dict[str, Any]] = [{"month": name[:3]} for name in MONTH_NAMES] + [{"month": "Year"}]
     for table in tables:
@@ -191,8 +130,7 @@ def _months_as_rows(tables: list[Table]) -> Listing:
         for row in table.rows:
             assert isinstance(row, MonthlyRow)
             key = prefix + row.id
-            unit = f" {row.unit}" if row.unit not in ("days",) else " (days)"
-            columns.append(ViewColumn(key, f"{row.label}{unit}", numeric=True))
+            columns.append(ViewColumn(key, _heading(row.label, row.unit), numeric=True))
             for month, value in enumerate(row.values):
                 rows[month][key] = value
             rows[12][key] = row.year
@@ -201,19 +139,25 @@ def _months_as_rows(tables: list[Table]) -> Listing:
     return Listing("climate", "", columns, rows)
 
 
-def records_listing(store: Store, table: Table) -> Listing:
-    columns = [ViewColumn("id", "ID")]
+def _repeats_a_column(table: Table) -> bool:
+    """Whether every row's id is, as text, the value of one of its columns (a year table's id is its year)."""
+    rows = [r for r in table.rows if isinstance(r, RecordRow)]
+    return bool(rows) and any(all(str(r.get(c.key)) == r.id for r in rows) for c in table.columns)
+
+
+def records_listing(store: Store, table: Table, full_sources: bool = False) -> Listing:
+    columns = [] if _repeats_a_column(table) else [ViewColumn("id", "ID")]
     numeric = {c.key for c in table.columns if all(_is_number(r.get(c.key)) or r.get(c.key) is None for r in table.rows if isinstance(r, RecordRow))}
     for column in table.columns:
         title = f"{column.title} ({column.unit})" if column.unit else column.title
-        columns.append(ViewColumn(column.key, title, numeric=column.key in numeric, wide=column.key in ("note", "notes", "description", "role")))
+        columns.append(ViewColumn(column.key, title, numeric=column.key in numeric, wide=column.key in ("note", "notes", "description", "role", "details")))
     # Revised Romanization alongside the table's own name columns, when rows carry it (McCune–Reischauer
     # is usually the name column itself): people search and write in either.
     # Not when the name column already shows it (--romanization rr).
     has_rr = any(isinstance(r, RecordRow) and dict(r.names).get("rr") not in (None, r.get("name")) for r in table.rows)
     has_rr = has_rr and "rr" not in {c.key for c in table.columns}
     if has_rr:
-        columns.insert(2, ViewColumn("rr", "Revised Romanization"))
+        columns.insert(next(i for i, c in enumerate(columns) if c.key != "id") + 1, ViewColumn("rr", "Revised Romanization"))
     has_notes = any(isinstance(r, RecordRow) and r.note for r in table.rows)
     if has_notes:
         columns.append(ViewColumn("note", "Note", wide=True))
@@ -231,14 +175,14 @@ def records_listing(store: Store, table: Table) -> Listing:
         full = {"table": table.id, **record, "note": row.note, "names": dict(row.names), "aliases": list(row.aliases)}
         full["sources"] = [citation_record(store, c) for c in (row.sources or table.sources)]
         json_rows.append(full)
-    notes = [n for n in (table.note,) if n] + [_table_source_note(store, table)]
+    notes = [n for n in (table.note,) if n] + [_table_source_note(store, table, full_sources)]
     listing = Listing(table.id, _table_title(table), columns, rows, notes, json_rows=json_rows)
     listing.source_notes = notes[-1:]
     return listing
 
 
-def table_listing(store: Store, table: Table) -> Listing:
-    return monthly_listing(store, [table]) if table.kind == "monthly" else records_listing(store, table)
+def table_listing(store: Store, table: Table, full_sources: bool = False) -> Listing:
+    return monthly_listing(store, [table], full_sources) if table.kind == "monthly" else records_listing(store, table, full_sources)
 
 
 # --------------------------------------------------------------------------- topics
@@ -307,8 +251,8 @@ def sources_listing(store: Store) -> Listing:
     columns = [
         ViewColumn("id", "ID"),
         ViewColumn("publisher", "Publisher"),
-        ViewColumn("part", "Part"),
-        ViewColumn("cites", "Cites", wide=True),
+        ViewColumn("part", "Part", wide=True),
+        ViewColumn("cites", "Cites", wide=True, detail=True),
         ViewColumn("facts", "Facts", numeric=True),
     ]
     used: dict[str, int] = dict.fromkeys(store.sources, 0)
@@ -333,15 +277,17 @@ def sources_listing(store: Store) -> Listing:
         }
         for s in store.sources.values()
     ]
-    return Listing("sources", "Sources", columns, rows, [], json_rows=json_rows)
-
-
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+    documents = sorted({f"{s.publisher}, “{s.title}”" for s in store.sources.values()})
+    notes = [
+        f"{counted(len(rows), 'part')} of {counted(len(documents), 'document')}: {'; '.join(documents)}.",
+        "The reference each part cites: 'hamhung sources --fields id,cites' (or --json).",
+    ]
+    return Listing("sources", "Sources", columns, rows, notes, json_rows=json_rows)
 
 
 def disputes_listing(store: Store, topic: str | None = None) -> Listing:
-    facts = [f for f in store.facts.values() if f.disputed and (topic is None or f.topic == topic)]
-    facts.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity or "medium", 1))
+    """One record per claim (machine formats); on a terminal, each disputed fact with its claims, one a line."""
+    facts = by_severity([f for f in store.facts.values() if f.disputed and (topic is None or f.topic == topic)])
     columns = [
         ViewColumn("id", "ID"),
         ViewColumn("severity", "Severity"),
@@ -363,19 +309,14 @@ def disputes_listing(store: Store, topic: str | None = None) -> Listing:
                     "side": number,
                 }
             )
-    notes = [f"{len(facts)} disputed facts. 'hamhung fact ID' shows one with its sources and the editors' note."]
+    more = "'hamhung fact ID' shows one in full: the question, each claim's reference and the editors' note."
+    notes = [f"{counted(len(facts), 'disputed fact')}, most important first. {more}"]
     listing = Listing("disputes", "Where the sources disagree", columns, rows, notes, json_rows=lambda: [fact_record(store, f) for f in facts])
-    listing.cards = [{"id": f.id, "severity": f.severity, "question": f.text, "claims": claim_lines(store, f), "note": f.note} for f in facts]
-    listing.card_fields = [ViewColumn("severity", "Severity"), ViewColumn("question", "Question"), ViewColumn("claims", "Claims"), ViewColumn("note", "Note")]
+    listing.cards = [{"heading": f"{f.id} ({f.severity or 'medium'})", "claims": claim_lines(store, f, full=False)} for f in facts]
+    listing.card_heading = "heading"
+    listing.card_fields = [ViewColumn("claims", "Claims")]
+    listing.card_list = True
     return listing
-
-
-def claim_lines(store: Store, fact: Fact) -> list[str]:
-    lines = []
-    for claim in fact.claims:
-        value = f" [{format_number(claim.value)}{' ' + claim.unit if claim.unit else ''}]" if claim.value is not None else ""
-        lines.append(f"{claim.text}{value} — {sources_line(store, claim.sources)}")
-    return lines
 
 
 # --------------------------------------------------------------------------- search results
@@ -384,7 +325,7 @@ def claim_lines(store: Store, fact: Fact) -> list[str]:
 def search_listing(store: Store, results: list[Result], explain: bool = False, with_sources: bool = False) -> Listing:
     columns = [
         ViewColumn("score", "Score", numeric=True),
-        ViewColumn("topic", "Topic"),
+        ViewColumn("topic", "Topic", detail=True),  # an id starts with its topic or table: a terminal needs the room
         ViewColumn("id", "ID"),
         ViewColumn("text", "Answer", wide=True),
     ]
@@ -397,7 +338,7 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
     for result in results:
         doc = result.document
         fact = store.facts.get(doc.id)
-        shown, measure = document_text(store, doc), _cell_measure(store, doc)
+        shown, measure = document_text(store, doc), cell_measure(store, doc)
         text = shown + (" [disputed]" if fact and fact.disputed else "")
         row: dict[str, Any] = {"score": result.percent, "topic": doc.topic, "id": doc.id, "text": text}
         citations = document_citations(store, doc.id)
@@ -420,68 +361,11 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
         if explain:
             record["explain"] = explanation
         json_rows.append(record)
-    return Listing("search", "Search results", columns, rows, [], json_rows=json_rows)
-
-
-def _cell_measure(store: Store, doc: Document) -> dict[str, Any]:
-    """A table cell's value and unit for JSON, from the store as shown (so --units reaches it)."""
-    if doc.kind == "cell":
-        table, row, month = split_item_id(store, doc.id)
-        if table is not None and isinstance(row, MonthlyRow) and month is not None:
-            return {"value": row.values[month] if month < 12 else row.year, "unit": row.unit}
-    return {}
-
-
-def document_text(store: Store, doc: Document) -> str:
-    """A result's text from this run's store, not the index's copy: the same words, but names in the --romanization asked for."""
-    if doc.kind == "fact":
-        return store.facts[doc.id].text if doc.id in store.facts else doc.text
-    table, row, month = split_item_id(store, doc.id)
-    if table is None:
-        return doc.text
-    if row is None:
-        return table.title + (f" ({table.period})" if table.period else "")
-    if month is None:
-        return row_text(table, row)
-    assert isinstance(row, MonthlyRow)
-    return cell_text(table, row, month)
+    notes = ["'hamhung fact ID' shows one with its sources" + ("." if with_sources else "; --sources adds them here.")]
+    return Listing("search", "Search results", columns, rows, notes, json_rows=json_rows)
 
 
 # --------------------------------------------------------------------------- single items
-
-
-def document_citations(store: Store, item_id: str) -> tuple[Citation, ...]:
-    fact = store.facts.get(item_id)
-    if fact:
-        return fact.all_citations()
-    table, row, _ = split_item_id(store, item_id)
-    if table is None:
-        return ()
-    if isinstance(row, RecordRow) and row.sources:
-        return row.sources
-    return table.sources
-
-
-def split_item_id(store: Store, item_id: str) -> tuple[Table | None, MonthlyRow | RecordRow | None, int | None]:
-    """TABLE, TABLE.ROW or TABLE.ROW.MONTH → its parts (None where absent or unknown)."""
-    head, _, rest = item_id.partition(".")
-    table = store.tables.get(head)
-    if table is None:
-        return None, None, None
-    if not rest:
-        return table, None, None
-    row_id, _, month = rest.partition(".")
-    row = next((r for r in table.rows if r.id == row_id), None)
-    if row is None:
-        return None, None, None
-    if not month:
-        return table, row, None
-    if isinstance(row, MonthlyRow):
-        if month in MONTHS:
-            return table, row, MONTHS.index(month)
-        if month == "year" and row.year is not None:
-            return table, row, 12
-    return None, None, None
 
 
 def item_listing(store: Store, item_ids: list[str], with_sources: bool = True) -> Listing:
@@ -564,13 +448,6 @@ def item_listing(store: Store, item_ids: list[str], with_sources: bool = True) -
     return listing
 
 
-def id_suggestions(known: list[str], wanted: str) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    found = process.extract(wanted.casefold(), known, scorer=fuzz.WRatio, score_cutoff=70, limit=3)
-    return [choice for choice, _, _ in found]
-
-
 # --------------------------------------------------------------------------- topic pages
 
 
@@ -639,30 +516,45 @@ class TopicPage(NamedTuple):
     title: str
     summary: str
     tables: list[Listing]
-    facts: Listing | None
+    facts: list[Fact]  # in full: all of them with --sources, else those not disputed
+    disputes: list[Fact]  # each in one line under the facts (none with --sources: the facts show their claims)
+    with_sources: bool
     notes: list[str]
 
 
-def dispute_summary(store: Store, fact: Fact) -> str:
-    sides = []
-    for claim in fact.claims:
-        publishers = sorted({store.source_of(c).publisher for c in claim.sources})
-        figure = f"{format_number(claim.value)}{' ' + claim.unit if claim.unit else ''}" if claim.value is not None else claim.text
-        sides.append(f"{figure} ({', '.join(publishers)})")
-    return f"{fact.text} — " + " vs ".join(sides) + f"  [hamhung fact {fact.id}]"
-
-
 def topic_page(store: Store, topic: str, tables: list[Table], others: list[Table], only: str | None, with_sources: bool) -> TopicPage:
+    """A topic's page, sized for reading: tables with a short source line; facts in full; each dispute one line, its sides and their publishers.
+
+    --sources turns it into the full record: every reference, and disputed facts with each claim and its reference.
+    """
     info = store.topics[topic]
-    listings = [] if only == "facts" else [table_listing(store, t) for t in tables]
-    topic_facts = store.facts_in(topic)
-    facts = None if only == "tables" or not topic_facts else facts_listing(store, topic_facts, f"Facts: {info.title}", with_sources)
+    listings = [] if only == "facts" else [table_listing(store, t, with_sources) for t in tables]
+    topic_facts = [] if only == "tables" else store.facts_in(topic)
+    disputes = [] if with_sources else by_severity([f for f in topic_facts if f.disputed])
+    facts = [f for f in topic_facts if f not in disputes]
     notes = []
     if others and only != "facts":
-        names = ", ".join(f"{t.id} ({sources_line(store, t.sources)})" for t in others)
-        notes.append(f"Not shown: {names}. Its figures differ; see both with --source both.")
-    disputed = [f for f in topic_facts if f.disputed]
-    if disputed:
-        notes.append("The sources disagree here:")
-        notes += [f"  ! {dispute_summary(store, f)}" for f in sorted(disputed, key=lambda f: _SEVERITY_ORDER.get(f.severity or "medium", 1))]
-    return TopicPage(info.title, info.summary, listings, facts, notes)
+        names = ", ".join(f"{t.id} ({publishers(store, t.sources)})" for t in others)
+        notes.append(f"Also: {names}, with other figures: --source both.")
+    more = ["'hamhung fact ID' for one fact in full"] if topic_facts else []
+    if not with_sources:
+        more.append("--sources for every reference")
+    if more:
+        notes.append(f"More: {'; '.join(more)}.")
+    return TopicPage(info.title, info.summary, listings, facts, disputes, with_sources, notes)
+
+
+def page_listing(store: Store, topic: str, tables: list[Table], only: str | None, with_sources: bool) -> Listing:
+    """`hamhung TOPIC` in any format but the terminal page: its tables' rows, or its facts.
+
+    Formats with a header or a schema hold one kind of record: the rows of a topic's tables (its facts
+    with --only facts, or when it has no tables). Plain text, what a pipe gets by default, prints the
+    page's facts after the rows as well, so `hamhung climate | grep snow` finds what the page says.
+    """
+    facts = facts_listing(store, store.facts_in(topic), store.topics[topic].title, with_sources)
+    if not tables or only == "facts":
+        return facts
+    listing = tables_listing(store, tables)
+    if only is None and facts.rows:
+        listing.plain_after = [facts]
+    return listing

@@ -49,7 +49,7 @@ def test_climate_json_keeps_numbers_as_numbers(runner: CliRunner, mini: Path) ->
     data = json.loads(result.stdout)
     mean = next(r for r in data if r["measure"] == "mean")
     assert mean["jan"] == -3.4 and isinstance(mean["jan"], float)
-    assert mean["alt_unit"] == "°F" and mean["alt_values"][0] == 25.9
+    assert mean["alt"]["unit"] == "°F" and mean["alt"]["jan"] == 25.9, "the source's own conversion has the same month keys"
     assert "Korea Meteorological Administration" in mean["sources"][0]["cites"]
 
 
@@ -66,8 +66,11 @@ def test_climate_table_names_source_and_disagreement(runner: CliRunner, mini: Pa
     result = run(runner, "climate", "--format", "table", store=mini)
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
-    assert "Korea Meteorological Administration" in out and "1991–2020" in out
-    assert "830.0 mm (Wikipedia) vs 1238 mm (Grokipedia)" in out
+    assert "Source for climate-kma: Wikipedia, “Hamhung”, Climate table" in out and "1991–2020" in out
+    assert "Korea Meteorological Administration" not in out and "--sources for every reference" in out, "the full reference is one option away"
+    full = " ".join(run(runner, "climate", "--format", "table", "--sources", store=mini).stdout.split())
+    assert "citing Korea Meteorological Administration" in full
+    assert "climate.annual-precipitation: 830.0 mm (Wikipedia) · 1238 mm (Grokipedia)" in out
     assert "Daily mean °C" in out
 
 
@@ -308,9 +311,13 @@ def test_a_wrapped_table_loses_no_character(width: int, runner: CliRunner, bundl
     argv = ["search", "vinalon", "--facts", str(bundled)]
     table = runner.invoke(app, [*argv, "-f", "table"], env={"COLUMNS": str(width)}).stdout.splitlines()
     assert all(len(line) <= width for line in table)
-    header = next(n for n, line in enumerate(table) if line.rstrip().endswith("Answer"))
-    start = table[header].index("Answer")
-    shown = "".join(line[start:] for line in table[header + 2 :])
+    header = next((n for n, line in enumerate(table) if line.rstrip().endswith("Answer")), None)
+    if header is not None:  # a table: the Answer column, read down
+        start = table[header].index("Answer")
+        shown = "".join(line[start:] for line in table[header + 2 :] if not line.startswith("'hamhung"))
+    else:  # too narrow for one: a card per answer, each value beside its label and under it
+        start = len(table[2]) - len(table[2].split("  ", 1)[1].lstrip())
+        shown = "".join(line[start:] for line in table if line.startswith(("Answer", " " * start)))
     plain = runner.invoke(app, [*argv, "--format", "plain"]).stdout  # score, topic, id, answer: the answer as the table shows it
     expected = "".join(line.split("\t")[3] for line in plain.splitlines())
     assert "".join(shown.split()) == "".join(expected.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,28 @@ def test_it_fits_any_width_and_sits_side_by_side_when_wide(columns: int) -> None
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= columns
     beside = any("Key figures" in line and "Topics" in line for line in lines)
-    assert beside == (columns >= 120)
+    assert beside == (columns >= 160), "side by side only where every panel fits at its natural width"
+    if columns >= 60:  # wide enough for the About column: no topic's title is wrapped
+        assert all(any(title in line for line in lines) for title in ("Overview and names", "Districts and administration", "Human rights and prisons"))
+    if columns >= 110:
+        assert any("--units imperial  one fact with its sources" in line for line in lines), "each example on one line beside what it does"
+
+
+@pytest.mark.usefixtures("terminal")
+def test_the_heading_gives_the_other_names_once(store: Store) -> None:
+    heading = dashboard().splitlines()[0]
+    assert heading == "Hamhŭng  Hamheung · 함흥 · 咸興"
+
+
+@pytest.mark.usefixtures("terminal")
+def test_every_example_runs(store: Store) -> None:
+    """Each suggestion answers on this store; `hamhung fact ID` names a real fact (it once said ID itself)."""
+    commands = [line.strip("│ ").split("  ")[0] for line in dashboard(columns=200).splitlines() if line.startswith("│ hamhung ")]
+    assert len(commands) >= 7 and "hamhung fact geography.elevation --units imperial" in commands
+    for command in commands:
+        words = shlex.split(command.split(" | ")[0])
+        result = CliRunner().invoke(app, words[1:])
+        assert result.exit_code == 0, (command, result.output)
 
 
 @pytest.mark.usefixtures("terminal")

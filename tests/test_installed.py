@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -29,7 +32,9 @@ def test_pipe_gets_tab_separated_records_without_decoration() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[:2] == ["climate-kma", "mean-max"]
-    assert all(len(line.split("\t")) == 17 for line in lines)
+    rows = [line for line in lines if line.startswith("climate-kma\t")]
+    assert len(rows) == 7 and all(len(line.split("\t")) == 17 for line in rows)
+    assert all(len(line.split("\t")) == 3 for line in lines[7:]), "then the page's facts: id, text, disputed"
     assert "\x1b" not in result.stdout and "━" not in result.stdout
 
 
@@ -41,14 +46,20 @@ def test_done_when_checks() -> None:
     assert eiffel.returncode == 1 and eiffel.stdout == "" and "nothing found" in eiffel.stderr
 
 
-def read_pty(args: list[str], env: dict[str, str], columns: int = 100) -> tuple[int, str]:
-    """Run in a pseudo-terminal and return (exit status, everything it printed)."""
+def read_pty(args: list[str], env: dict[str, str], columns: int = 100, lines: int = 0, keys: tuple[bytes, ...] = ()) -> tuple[int, str]:
+    """Run in a pseudo-terminal and return (exit status, everything it printed).
+
+    The environment is exactly `env` (execve: readline in the test process exports LINES behind os.environ's back).
+    `lines` gives the terminal that many rows (else its size is unknown, 0, and nothing is paged); `keys` are typed a second apart.
+    """
     pid, fd = pty.fork()
     if pid == 0:  # child
-        os.environ.clear()
-        os.environ.update(env)
-        os.environ["COLUMNS"] = str(columns)
-        os.execv(args[0], args)
+        if lines:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        os.execve(args[0], args, {**env, "COLUMNS": str(columns)})
+    for typed in keys:
+        time.sleep(1.0)
+        os.write(fd, typed)
     chunks = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

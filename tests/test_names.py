@@ -189,7 +189,9 @@ def test_hangul_lines_up_in_the_terminal_table(bundled: Path, width: int, monkey
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     rule = next(i for i, line in enumerate(lines) if "━" in line)
-    end = next(i for i in range(rule, len(lines)) if not lines[i].strip())
+    end = rule + 1
+    while end < len(lines) and ("구역" in lines[end] or lines[end].startswith(" ")):  # a row, or a row's wrapped line; then the notes
+        end += 1
     body = lines[rule - 1 : end]  # the last header line, the rule, the rows (some wrapped onto two lines)
     rows = [line for line in body[2:] if line[1:2].strip()]
     assert len(rows) == 7 and all(line.count("구역") == 2 for line in rows), body

@@ -94,29 +94,32 @@ def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: 
         assert unmatched_terms(full_index, word) == [word]
 
 
-def test_on_a_terminal_a_clear_best_result_is_shown_as_the_answer() -> None:
+def test_on_a_terminal_a_clear_best_result_is_shown_as_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
     from hamhung_cli.cli import app
+
+    monkeypatch.setattr("hamhung_cli.commands.default_format", lambda: "table")  # a terminal, as far as the format goes
 
     def run(*args: str) -> str:
         result = CliRunner().invoke(app, ["search", *args, "--facts", str(BUNDLED)], env={"COLUMNS": "80"})
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    answer = run("annual", "precipitation", "-f", "table")
+    answer = run("annual", "precipitation")
     lines = answer.splitlines()
     assert lines[0].startswith("The sources disagree on Hamhŭng's yearly precipitation")
     assert "  The sources disagree:" in lines and sum(line.startswith("    • ") for line in lines) == 2
     assert "  climate.annual-precipitation · score 100 · more: hamhung fact" in lines
     assert "Also relevant:" in lines and not any(line.endswith(" ") for line in lines)
-    figure = run("when", "did", "the", "trolleybus", "open", "-f", "table").splitlines()
+    figure = run("when", "did", "the", "trolleybus", "open").splitlines()
     assert figure[3] == "  1973" and figure[4].startswith("  Source: Wikipedia, “Hamhung”, Transportation")
-    # Not an answer: in a pipe, in a machine format, with --explain, or when no result is clearly ahead.
-    assert run("annual", "precipitation").split("\t")[2] == "climate.annual-precipitation"
-    explained = run("annual", "precipitation", "-f", "table", "--explain")
+    # Not an answer: with a format asked for (the results table included), with --explain, or when no result is clearly ahead.
+    assert run("annual", "precipitation", "-f", "plain").split("\t")[2] == "climate.annual-precipitation"
+    assert "Also relevant:" not in run("annual", "precipitation", "-f", "table")
+    explained = run("annual", "precipitation", "--explain")
     assert "Why" in explained and "Also relevant:" not in explained
-    assert "Also relevant:" not in run("humidity", "-f", "table")
+    assert "Also relevant:" not in run("humidity")
 
 
 @pytest.mark.parametrize(("query", "expected"), [("harbor", "harbour"), ("theater", "theatre"), ("centers", "centre"), ("evacuated", "evacuation")])

@@ -31,8 +31,8 @@ def fills(path: Path) -> set[str]:
     [
         ([], "lists every command"),
         (["topics"], "Topics in Hamhŭng"),
-        (["climate"], "The sources disagree here"),  # the topic page, as a terminal shows it
-        (["economy"], "Facts: Economy and industry"),
+        (["climate"], "Where the sources disagree"),  # the topic page, as a terminal shows it
+        (["economy"], "Facts (1)"),
         (["search", "vinalon"], "economy.vinalon"),
         (["fact", "economy.vinalon"], "Sources"),
         (["sources"], "wp-ref-3"),

@@ -87,7 +87,7 @@ def test_climate_json_in_imperial_keeps_numbers_with_their_unit() -> None:
     assert (mean["unit"], mean["jan"], mean["year"]) == ("°F", 25.9, 51.4)
     assert (rain["unit"], rain["jul"], rain["year"]) == ("in", 8.07, 32.68)
     assert isinstance(mean["jan"], float) and isinstance(rain["year"], float)
-    assert (mean["alt_unit"], mean["alt_values"][0]) == ("°C", -3.4), "the stored figure travels with the converted one"
+    assert (mean["alt"]["unit"], mean["alt"]["jan"], mean["alt"]["year"]) == ("°C", -3.4, 10.8), "the stored figure travels with the converted one"
     assert rows["humidity"]["unit"] == "%" and rows["humidity"]["jan"] == 63.6
 
 
