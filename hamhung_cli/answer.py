@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 
 from .phrasing import format_number
-from .render import inert, make_console
+from .render import make_console
 from .store import Citation, MonthlyRow, Store
+from .text import inert
 from .views import document_citations, document_text, split_item_id
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 from .listing import Listing, ViewColumn, sources_line
-from .render import inert
 from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
+from .text import inert
 from .units import decimals
 
 if TYPE_CHECKING:

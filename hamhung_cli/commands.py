@@ -51,11 +51,10 @@ class Output:
         return self.format == "table"
 
     def emit(self, listing: Any) -> None:
-        from .render import render, select_fields
+        from .render import field_names, render, select_fields
 
-        if self.fields == ["help"]:
-            known = sorted({c.key for c in listing.columns} | {k for r in listing.records() for k in r})
-            sys.stdout.write("\n".join(known) + "\n")
+        if self.fields == ["help"]:  # the fields in the listing's own order: months January to December
+            sys.stdout.write("\n".join(field_names(listing)) + "\n")
             return
         if self.fields:
             listing = select_fields(listing, self.fields)
@@ -156,7 +155,7 @@ def stdout_is_closed() -> bool:
 
 
 def say(message: str) -> None:
-    from .render import inert
+    from .text import inert
 
     try:
         sys.stderr.write(inert(message) + "\n")
@@ -380,7 +379,7 @@ def disputes(opts: Options) -> int:
 
 def check(path: str | None, opts: Options) -> int:
     def action() -> int:
-        from .render import inert
+        from .text import inert
 
         out = Output(opts)
         session = Session(path or opts.facts)

@@ -16,7 +16,7 @@ import unicodedata
 from typing import IO, Any
 
 from .listing import Listing, ViewColumn
-from .render import cell
+from .text import cell
 
 # Everything CommonMark/GFM could read as markup inside a paragraph or a table cell.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")

@@ -125,8 +125,8 @@ COMMANDS = {
         Command(
             "show",
             "Show a topic: its tables, then its facts. 'hamhung TOPIC' does the same.",
-            "In a pipe or with a machine format, a topic with tables gives its table rows (use --only facts for the facts). "
-            "--chart draws the climate or population table as a chart.",
+            "In a pipe (plain) a topic gives its table rows, then its facts; the other formats give one kind of record, "
+            "the rows where there are tables (--only facts or --only tables chooses). --chart draws the climate or population table.",
             ("hamhung show history --sources", "hamhung population --chart"),
             _PAGE,
             (Argument("topic", "TOPIC", "A topic id, title or alias (see 'hamhung topics')."),),

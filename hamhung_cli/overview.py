@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from .listing import claim_lines, dispute_sides, sources_line
 from .phrasing import format_number
-from .render import inert, render
+from .render import render
 from .store import Store
+from .text import inert
 from .views import TopicPage, topics_listing
 
 if TYPE_CHECKING:

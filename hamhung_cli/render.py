@@ -13,67 +13,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from .listing import Listing, ViewColumn
+from .text import INERT, cell, formula_safe, inert, json_safe
 
 if TYPE_CHECKING:
     from typing import IO, Any
 
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl", "markdown")
-
-# C0/C1 controls, bidi embeddings/overrides/isolates, zero-width characters, line/paragraph separators
-# become visible <U+XXXX> marks; tab and newline become spaces. One str.translate: no regex to compile.
-_INVISIBLE_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2028, 0x2029), (0x2060, 0x2064), (0x2066, 0x2069))
-_INERT = {code: f"<U+{code:04X}>" for low, high in _INVISIBLE_RANGES for code in range(low, high + 1)}
-_INERT[0xFEFF] = "<U+FEFF>"
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _INERT}  # before tab and newline join: JSON's own layout uses them
-_INERT[0x09] = _INERT[0x0A] = " "
-
-
-def inert(text: str) -> str:
-    """Text safe to print: invisible and control characters shown as <U+XXXX>, tabs and newlines as spaces.
-
-    Every character _INERT changes is one str.isprintable() rejects, so a printable text (nearly all of
-    them) is returned as it is after one fast scan instead of a dictionary lookup per character.
-    """
-    return text if text.isprintable() else text.translate(_INERT)
-
-
-def cell(value: Any) -> str:
-    """A value as one line of text: numbers as the store has them, None empty, lists and objects as compact JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value) if abs(value) < 1e16 else f"{value:g}"
-    if isinstance(value, (list, tuple, dict)):
-        import json
-
-        # JSON escapes control characters itself; bidi and zero-width ones are escaped as in --json.
-        return _json_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    return inert(str(value))
-
-
-def _formula_safe(text: str) -> str:
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
-    if text and text[0] in "=+-@\t\r" and not _is_numeric_text(text):
-        return "'" + text
-    return text
-
-
-def _is_numeric_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- machine formats
-
-
-def _json_safe(text: str) -> str:
-    """JSON with bidi and zero-width characters escaped as \\uXXXX (they can only occur inside strings)."""
-    return text.translate(_JSON_ESCAPES)
 
 
 def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
@@ -85,9 +30,9 @@ def write_json(listing: Listing, out: IO[str], lines: bool = False) -> None:
     ascii_only = not encodes(out, "\u0103\ud55c\U0001f600")
     if lines:
         for record in records:
-            out.write(_json_safe(json.dumps(record, ensure_ascii=ascii_only)) + "\n")
+            out.write(json_safe(json.dumps(record, ensure_ascii=ascii_only)) + "\n")
     else:
-        out.write(_json_safe(json.dumps(records, ensure_ascii=ascii_only, indent=2)) + "\n")
+        out.write(json_safe(json.dumps(records, ensure_ascii=ascii_only, indent=2)) + "\n")
 
 
 def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
@@ -96,13 +41,15 @@ def write_delimited(listing: Listing, out: IO[str], header: bool) -> None:
         out.write("\t".join(keys) + "\n")
     # Text cells (most of them) are made inert inline, and lines are written a thousand at a time:
     # a topic of thousands of facts is mostly this loop.
-    table = _INERT
+    table = INERT
     rows = listing.rows
     for start in range(0, len(rows), 1000):
         lines = [
             "\t".join([(v if v.isprintable() else v.translate(table)) if type(v) is str else cell(v) for v in map(row.get, keys)])
             for row in rows[start : start + 1000]
         ]
+        if header:  # TSV is opened in spreadsheets as often as CSV: the same guard against formulas
+            lines = ["\t".join(map(formula_safe, line.split("\t"))) for line in lines]
         out.write("\n".join(lines) + "\n")
 
 
@@ -112,7 +59,7 @@ def write_csv(listing: Listing, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in listing.columns])
     for row in listing.rows:
-        writer.writerow([_formula_safe(cell(row.get(c.key))) for c in listing.columns])
+        writer.writerow([formula_safe(cell(row.get(c.key))) for c in listing.columns])
 
 
 def write_plain(listing: Listing, out: IO[str]) -> None:

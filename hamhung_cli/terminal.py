@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import IO
 
-COLOR_CHOICES = ("auto", "always", "never")
-
 
 def is_terminal(stream: IO[str] | None = None) -> bool:
     stream = stream if stream is not None else sys.stdout

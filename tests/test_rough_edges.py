@@ -38,3 +38,8 @@ def test_an_unknown_field_lists_the_fields_in_their_own_order(bundled: Path) -> 
     listed = message.partition("available: ")[2].strip().split(", ")
     assert [f for f in listed if f in MONTHS] == list(MONTHS), "January to December, not alphabetical"
     assert listed[:4] == ["table", "measure", "label", "unit"] and "month" in listed
+
+
+def test_fields_help_lists_the_fields_in_their_own_order(bundled: Path) -> None:
+    listed = run(bundled, "climate", "--fields", "help").split()
+    assert [f for f in listed if f in MONTHS] == list(MONTHS), "January to December, not alphabetical"

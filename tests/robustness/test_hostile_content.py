@@ -214,9 +214,27 @@ def test_on_a_real_terminal_through_the_installed_script(tmp_path: Path) -> None
 
 
 def test_every_character_made_inert_is_one_isprintable_rejects() -> None:
-    """render.inert skips str.translate for printable text: that is only safe while this holds."""
-    from hamhung_cli.render import _INERT, inert
+    """text.inert skips str.translate for printable text: that is only safe while this holds."""
+    from hamhung_cli.text import INERT as _INERT
+    from hamhung_cli.text import inert
 
     assert _INERT and all(not chr(code).isprintable() for code in _INERT)
     for code in _INERT:
         assert inert(f"a{chr(code)}b") == f"a{_INERT[code]}b"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['\t=HYPERLINK("http://evil.example","x")', "\r+cmd|' /C calc'!A0", "   @SUM(1+1)", "\n-2+3+cmd|' /C calc'!A0"],
+    ids=["tab-equals", "cr-plus", "spaces-at", "newline-minus"],
+)
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_formula_behind_blanks_is_guarded_in_csv_and_tsv(text: str, fmt: str, tmp_path: Path) -> None:
+    """A tab, CR or spaces before the formula do not lose the guard (they are blanks or marks by the time a cell is written)."""
+    path = hostile_store(tmp_path, text)
+    result = run("t", "--only", "tables", "-f", fmt, "--facts", str(path))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t"))
+    names = dict(zip(*rows, strict=True))
+    assert names["name"].startswith("'") or names["name"].lstrip()[:1] not in ("=", "+", "-", "@"), names["name"]
+    assert names["count"] == "-5"
