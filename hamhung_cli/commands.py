@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
 from .options import COMMANDS, RESERVED, Command, Options
-from .pager import paged
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
@@ -100,7 +99,12 @@ def measured(store: Store, units: str | None) -> Store:
 def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
     """Run a command; turn the core's errors into one stderr line and an exit code. Flush so write errors surface here."""
     try:
-        with paged(pager):  # a terminal page taller than the screen goes through $PAGER: pager.py
+        if pager and is_terminal():  # a terminal page taller than the screen goes through $PAGER: pager.py
+            from .pager import paged
+
+            with paged(pager):
+                code = action() or EXIT_OK
+        else:
             code = action() or EXIT_OK
         sys.stdout.flush()
         return code

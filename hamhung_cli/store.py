@@ -177,20 +177,19 @@ class Store(NamedTuple):
 # --------------------------------------------------------------------------- reading
 
 STDIN = "<stdin>"  # `--facts -` and `hamhung check -`
-_read_from_stdin: dict[int, bytes] = {}  # standard input can be read once: a run that opens the store twice gets the same bytes
+_read_from_stdin: list[tuple[object, bytes]] = []  # standard input can be read once: a run that opens the store twice gets the same bytes
 
 
 def _standard_input() -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise StoreError([Problem(STDIN, None, "standard input is closed")])
-    if id(stream) not in _read_from_stdin:
+    if not _read_from_stdin or _read_from_stdin[0][0] is not stream:
         data = stream.read(MAX_STORE_BYTES + 1)
         if len(data) > MAX_STORE_BYTES:
             raise StoreError([Problem(STDIN, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
-        _read_from_stdin.clear()
-        _read_from_stdin[id(stream)] = data
-    return _read_from_stdin[id(stream)]
+        _read_from_stdin[:] = [(stream, data)]
+    return _read_from_stdin[0][1]
 
 
 def read_bytes(path: str) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -79,6 +78,8 @@ def degrade_streams() -> None:
 
 def _degrade(error: UnicodeError) -> tuple[str, int]:
     """Encoding error handler: ŭ → u, 함흥 → hamheung, – → -, anything else → ?"""
+    import unicodedata
+
     from .normalize import hangul_to_latin, is_hangul
 
     assert isinstance(error, UnicodeEncodeError)

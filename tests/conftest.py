@@ -21,6 +21,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No user setting leaks in: no HAMHUNG_FACTS, no NO_COLOR, a private cache dir."""
     for name in ("HAMHUNG_FACTS", "NO_COLOR", "HAMHUNG_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HAMHUNG_PAGER", "")  # no pager unless a test sets one
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
@@ -59,6 +60,9 @@ def installed_command() -> str:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a run of the installed command: no user settings, and no pager unless a test sets one
+    (a page on a pseudo-terminal would otherwise wait in less for a key)."""
     env = {k: v for k, v in os.environ.items() if k not in ("HAMHUNG_FACTS", "NO_COLOR", "COLUMNS", "HAMHUNG_COLOR")}
+    env["HAMHUNG_PAGER"] = ""
     env.update(extra)
     return env

@@ -116,6 +116,7 @@ def test_pager_false_prints_as_without_one(tmp_path: Path, monkeypatch: pytest.M
     from hamhung_cli.views import disputes_listing
 
     script, record = recording_pager(tmp_path)
+    monkeypatch.delenv("HAMHUNG_PAGER", raising=False)
     monkeypatch.setenv("PAGER", script)
     monkeypatch.setenv("LINES", "3")
     monkeypatch.setenv("COLUMNS", "80")

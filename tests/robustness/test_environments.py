@@ -28,7 +28,7 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 def bare_env(**extra: str) -> dict[str, str]:
     """What cron gives: PATH and little else (no HOME, no LANG, no TERM)."""
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **extra}
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HAMHUNG_PAGER": "", **extra}
 
 
 @pytest.fixture(scope="module")
