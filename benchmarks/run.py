@@ -19,7 +19,7 @@ What it does:
    runs send it (a child forked from this script would inherit the script's own high-water
    mark). Piped runs send stdout to a pipe that is read and discarded; terminal runs give
    the child the slave end of a pseudo-terminal (pty.openpty(), 100 columns,
-   TERM=xterm-256color, COLUMNS=100) as stdout and stderr and drain the master end until the
+   TERM=xterm-256color, COLUMNS=100, no pager) as stdout and stderr and drain the master end until the
    child exits. Stdin is /dev/null in both cases. Nothing is kept between runs but the
    cache: every run reads and hashes the store, opens its database and draws its page.
 3. Unless --large 0: writes a synthetic, valid fact store with --large facts (default
@@ -385,7 +385,8 @@ def base_env(cache: Path) -> dict[str, str]:
 
 
 def terminal_env(env: dict[str, str]) -> dict[str, str]:
-    return {**env, "TERM": "xterm-256color", "COLUMNS": str(TERM_COLUMNS)}
+    # No pager: a page taller than the pseudo-terminal would wait in less for a key. What is timed is the drawing.
+    return {**env, "TERM": "xterm-256color", "COLUMNS": str(TERM_COLUMNS), "HAMHUNG_PAGER": ""}
 
 
 # --------------------------------------------------------------------------- the synthetic store
