@@ -323,12 +323,12 @@ def words(words: list[str], opts: Options) -> int:
     def choose() -> None:
         from .views import find_topic
 
-        store = Session(opts.facts).store
-        if find_topic(store, " ".join(words)) is not None:
+        session = Session(opts.facts)
+        if find_topic(session.store, " ".join(words)) is not None:
             chosen.append("show")
             return
-        suggestions = _typo_of_a_name(store, words[0])
-        if suggestions and not _known_word(opts, words[0]):
+        suggestions = _typo_of_a_name(session.store, words[0])
+        if suggestions and not _known_word(session, words[0]):
             raise UsageError(f"no command or topic '{words[0]}' (see 'hamhung --help' and 'hamhung topics')", suggestions)
         chosen.append("search")
 
@@ -349,11 +349,10 @@ def _typo_of_a_name(store: Store, word: str) -> list[str]:
     return list(dict.fromkeys(name for name, _ in within(word, names, edits))) if edits else []
 
 
-def _known_word(opts: Options, word: str) -> bool:
+def _known_word(session: Session, word: str) -> bool:
     """Whether the store uses this word (then it is a search, however close it is to a command's name)."""
     from .search import query_terms
 
-    session = Session(opts.facts)
     terms = query_terms(word)
     return bool(terms) and all(session.index.uses(t) for t in terms)
 

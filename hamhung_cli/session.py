@@ -104,8 +104,9 @@ def _progress(data: bytes, message: str) -> Iterator[None]:
         yield
         return
     from rich.console import Console
+    from rich.text import Text
 
-    with Console(stderr=True).status(message):
+    with Console(stderr=True).status(Text(message)):  # Text: a path's brackets are not markup
         yield
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import time
@@ -132,3 +133,24 @@ def test_temporary_files_left_by_killed_runs_are_removed(store_copy: Path, cache
     store_copy.write_text(store_copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     invoke(store_copy, "topics")
     assert not old.exists() and new.exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_large_first_run_says_what_it_is_doing_on_a_terminal_only(
+    store_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    from hamhung_cli import commands, session
+    from hamhung_cli.options import Options
+
+    monkeypatch.setattr(session, "ANNOUNCE_BYTES", 0)  # the bundled store stands in for a large one
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    assert commands.topics(Options(facts=str(store_copy), format="plain")) == 0
+    shown = stderr.getvalue()
+    assert ("Reading" in shown and "Indexing the facts for search" in shown) is terminal, shown
+    assert terminal or shown == ""
