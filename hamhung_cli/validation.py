@@ -164,7 +164,8 @@ class Validator:
             self.problem(("store",), "'store' must be a table")
             meta = {}
         self._check_keys(("store",), meta, {"name", "summary", "names", "aliases"}, "[store]")
-        name = self._string(("store",), meta, "name", "[store]", required=False) or "this store"
+        # A store without a name is called after its file ("my-notes" for my-notes.toml).
+        name = self._string(("store",), meta, "name", "[store]", required=False) or os.path.splitext(os.path.basename(self.name))[0] or "unnamed"
         summary = self._string(("store",), meta, "summary", "[store]", required=False) or ""
         names = self._names(("store",), meta, "[store]")
         aliases = self._strings(("store",), meta, "aliases", "[store]")

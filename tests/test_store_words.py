@@ -110,3 +110,14 @@ def test_a_source_needs_only_an_id_a_title_and_a_publisher(runner: CliRunner, tm
     listed = runner.invoke(app, ["sources", "--json", "--facts", str(path)])
     (source,) = json.loads(listed.stdout)
     assert source["id"] == "log" and source["document"] is None and source["part"] is None and source["facts"] == 1
+
+
+def test_a_store_without_a_name_is_called_after_its_file(tmp_path: Path) -> None:
+    store = tmp_path / "my-notes.toml"
+    store.write_text(
+        'schema = 1\n[[topic]]\nid = "t"\ntitle = "T"\nsummary = "S"\n[[source]]\nid = "s"\ntitle = "Doc"\npublisher = "Me"\n'
+        '[[fact]]\nid = "t.a"\ntopic = "t"\ntext = "A fact."\nsources = ["s"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["--facts", str(store)])
+    assert result.exit_code == 0 and result.stdout.startswith("my-notes\t") and "this store" not in result.stdout
