@@ -37,7 +37,7 @@ UNKNOWN_WEIGHT = 0.6
 COMMON_HIGH = 6.5
 COMMON_LOW = 5.0
 NOT_A_TYPO = 4.0  # an English word this common is taken as spelt right, never corrected to a store word
-MIN_SCORE = 0.65
+MIN_SCORE = 0.7
 CANDIDATES = 200  # documents bm25 puts forward for scoring
 MIN_PART = 2  # "hamhungsi" = "hamhung" + "si"
 

@@ -20,7 +20,7 @@ from .evaluation import DATA, NO_ANSWER, Case, Outcome, by_style, evaluate, hit_
 
 REGRESSION = read_cases(DATA / "search_eval.tsv")
 # The blind test half, never tuned on. hit@1 and "nothing found" meet issue #9's targets (75 %, 80 %); hit@5 does
-# not (81.8 % against 92 %: the bar that says "nothing found" costs it 11 points, docs/search.md), so its floor
+# not (81.8 % against 92 %: the bar that says "nothing found" costs it 12 points, docs/search.md), so its floor
 # here is the figure reached, which guards against a regression, not the target.
 HIT5, HIT1, UNANSWERABLE = 0.81, 0.75, 0.80
 BLIND = read_cases(DATA / "blind_eval.tsv")
