@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
-from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, Argument, Command, Option, Options
+from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
 from .session import Session
 from .terminal import degrade_streams, drop_bad_size_variables
 
@@ -157,7 +157,7 @@ class HamhungGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if args and not name.startswith("-") and (name not in self.commands or _words_after_a_topic_page(args)):
-            return "search", self.commands["_words"], args
+            return "search", self.commands[WORDS.name], args
         return super().resolve_command(ctx, args)
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
@@ -215,8 +215,7 @@ app.callback()(overview)
 for _spec in COMMANDS.values():
     app.command(_spec.name, help=_spec.help, cls=HamhungCommand)(_command_function(_spec))
 # `hamhung WORDS…`, never listed: a topic page, a typo of a command or topic, or a search.
-_words = Command("_words", "", "", (), tuple(dict.fromkeys((*COMMANDS["show"].options, *COMMANDS["search"].options))), COMMANDS["search"].arguments)
-app.command("_words", hidden=True)(_command_function(_words, commands.words))
+app.command(WORDS.name, hidden=True)(_command_function(WORDS, commands.words))
 
 
 @app.command("help")

@@ -38,7 +38,7 @@ class Output:
             raise UsageError("--json, --plain and --format choose the same thing: give one of them")
         self.format = chosen[0] if chosen else default_format()
         self.reading = not chosen and self.format == "table"  # a terminal's default: pages made for reading
-        self.color_choice = "never" if opts.no_color else opts.color
+        self.color_choice = opts.color_choice
         self.color = use_color(self.color_choice) and self.format == "table"
         self.fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields is not None else None
         if opts.fields is not None and not self.fields:
@@ -195,7 +195,7 @@ def overview(opts: Options) -> int:
         from .overview import write_overview
 
         store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
-        color = "never" if opts.no_color else opts.color
+        color = opts.color_choice
         if picture(opts.svg, color, lambda out, c, width: write_overview(store, out, True, c, width)):
             return
         write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())

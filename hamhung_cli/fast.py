@@ -13,13 +13,18 @@ from typing import NamedTuple
 
 from . import commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE
-from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, Option, Options
+from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, WORDS, Option, Options
 
-# flag → option, for the options accepted before any command word, and for each command's own
-_GROUP_FLAGS = {flag: OPTIONS[name] for name in OUTPUT for flag in OPTIONS[name].flags}
-_FLAGS = {command: {flag: OPTIONS[name] for name in spec.options for flag in OPTIONS[name].flags} for command, spec in COMMANDS.items()}
-# `hamhung WORDS…` (a topic page or a search) takes what either of those takes.
-_WORDS_FLAGS = {**_FLAGS["show"], **_FLAGS["search"]}
+
+def _flags(names: tuple[str, ...]) -> dict[str, Option]:
+    """flag → option, for the options named."""
+    return {flag: OPTIONS[name] for name in names for flag in OPTIONS[name].flags}
+
+
+# The flags accepted before any command word, by each command, and by `hamhung WORDS…`.
+_GROUP_FLAGS = _flags(OUTPUT)
+_FLAGS = {command: _flags(spec.options) for command, spec in COMMANDS.items()}
+_WORDS_FLAGS = _flags(WORDS.options)
 
 
 class Plan(NamedTuple):

@@ -71,6 +71,11 @@ class Options(NamedTuple):
     topic: str | None = None
     explain: bool = False
 
+    @property
+    def color_choice(self) -> str | None:
+        """--color, with --no-color as 'never'."""
+        return "never" if self.no_color else self.color
+
 
 OPTIONS = {
     o.name: o
@@ -199,3 +204,5 @@ COMMANDS = {
 }
 # Words that are never taken for a topic or a search: the commands, and the Typer app's own.
 RESERVED = frozenset({*COMMANDS, "help"})
+# `hamhung WORDS…` is a topic page or a search, so it takes the options of either.
+WORDS = Command("_words", "", "", (), tuple(dict.fromkeys((*COMMANDS["show"].options, *COMMANDS["search"].options))), COMMANDS["search"].arguments)
