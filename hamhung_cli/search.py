@@ -268,22 +268,22 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
     return [Result(index.document(rowid), score, matches) for score, rowid, matches in scored[: max(limit, 0)]]
 
 
-def _columns_found(index: Index, words: list[Word], rowids: list[int]) -> dict[int, dict[str, set[str]]]:
+def _columns_found(index: Index, words: list[Word], rowids: list[int]) -> dict[int, dict[str, list[str]]]:
     """For each candidate, each indexed term of the query it holds and the columns it holds it in.
 
     One query a term: bm25 with every weight but one column's zero is non-zero exactly where that column holds the term.
     """
-    found: dict[int, dict[str, set[str]]] = {}
+    found: dict[int, dict[str, list[str]]] = {}
     each_column = ", ".join(f"bm25(fts, {', '.join('1' if c == column else '0' for c in COLUMNS)})" for column in COLUMNS)
     listed = ",".join(map(str, rowids))
     for term in {t for w in words for t in w.terms}:
         sql = f"SELECT rowid, {each_column} FROM fts WHERE fts MATCH ? AND rowid IN ({listed})"
         for rowid, *scores in index.db.execute(sql, (_quoted(term),)):
-            found.setdefault(rowid, {})[term] = {c for c, s in zip(COLUMNS, scores, strict=True) if s}
+            found.setdefault(rowid, {})[term] = [c for c, s in zip(COLUMNS, scores, strict=True) if s]  # in COLUMNS order: ties explain alike every run
     return found
 
 
-def _best_matches(words: list[Word], held: dict[str, set[str]]) -> list[Match | None]:
+def _best_matches(words: list[Word], held: dict[str, list[str]]) -> list[Match | None]:
     """Each query word's best match in a document (None where it has none); the city's name matches everywhere."""
     matches: list[Match | None] = []
     for word in words:

@@ -140,3 +140,11 @@ def test_bad_store_message_names_file_and_line(tmp_path: Path) -> None:
     result = hamhung("topics", "--facts", str(store))
     assert result.returncode == 2
     assert result.stderr.startswith(f"hamhung: error: {store}:2:") and result.stderr.count("\n") == 1
+
+
+def test_explain_names_the_same_column_whatever_the_hash_seed() -> None:
+    """A word held in two equally good columns is explained the same way every run, not by set order."""
+    outputs = {
+        hamhung("search", "sister", "city", "--explain", "--format", "tsv", env={**clean_env(), "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)
+    }
+    assert len(outputs) == 1, outputs
