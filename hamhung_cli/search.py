@@ -30,6 +30,9 @@ FUZZY_STEP = 0.12
 SIM_PREFIX = 0.8  # the query word begins a longer indexed word
 MIN_PREFIX = 5
 MAX_PREFIX_WORDS = 3
+SIM_STEM = 0.7  # an unknown word begins with a stem the store uses: "creation" → created, "shortfall" → short
+MIN_STEM = 5
+MIN_SYLLABLES = 2
 
 # A word the store never uses weighs UNKNOWN_WEIGHT of the rarest word's weight, times its specificity: 0 for English
 # words at least as common as COMMON_HIGH (Zipf), 1 at COMMON_LOW and below (names, jargon, numbers, typos).
@@ -38,12 +41,14 @@ COMMON_HIGH = 6.5
 COMMON_LOW = 5.0
 NOT_A_TYPO = 4.0  # an English word this common is taken as spelt right, never corrected to a store word
 MIN_SCORE = 0.7
+FOLLOW_SHARE = 0.7  # below the best result, results down to this share of the bar are shown too
 CANDIDATES = 200  # documents bm25 puts forward for scoring
 MIN_PART = 2  # "hamhungsi" = "hamhung" + "si"
 
 STOP_WORDS = frozenset(
     """a an and are as at be been being by can could did do does for from had has have how i in into is it its
-    me my of on or please show tell that the their there these this those to was were what when where which
+    me my of on or please show tell that they them we us our ours he him his she her hers your yours am having should
+    the their there these this those to was were what when where which
     who whom whose why will with would you about any many much give list find info information know
     also than then there here some such very really exactly roughly approximately currently today now
     get gets got lie lies located situated happen happened happens exist exists called call named
@@ -120,8 +125,8 @@ class Index:
         sql = f"SELECT DISTINCT {column} FROM words WHERE length({column}) BETWEEN ? AND ?"
         return [w for (w,) in self.db.execute(sql, (len(word) - edits, len(word) + edits))]
 
-    def starting_with(self, prefix: str, limit: int) -> list[str]:
-        sql = "SELECT word FROM words WHERE word > ? AND word < ? ORDER BY length(word) LIMIT ?"
+    def starting_with(self, prefix: str, limit: int, inclusive: bool = False) -> list[str]:
+        sql = f"SELECT word FROM words WHERE word {'>=' if inclusive else '>'} ? AND word < ? ORDER BY length(word) LIMIT ?"
         return [w for (w,) in self.db.execute(sql, (prefix, prefix + "\U0010ffff", limit))]
 
     def with_key(self, key: str) -> list[str]:
@@ -164,11 +169,14 @@ def query_terms(query: str) -> list[str]:
 
 
 def interpret(index: Index, query: str) -> list[Word]:
-    """Each query word with the indexed words it may stand for; an unknown run-together word becomes its two parts."""
+    """Each query word with the indexed words it may stand for; an unknown run-together word becomes its two parts,
+    and failing that stands for the words it begins like."""
     found = []
     for word in query_terms(query):
         terms = _candidates(index, word)
         parts = None if terms else split_compound(index, word)
+        if not terms and not parts and word.isalpha():
+            terms = _shared_start(index, word)
         for part in parts or (word,):
             part_terms = _candidates(index, part) if parts else terms
             found.append(Word(part, part_terms, _weight(index, part, part_terms), bool(set(part_terms) & index.subject)))
@@ -187,8 +195,28 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     if len(word) >= MIN_PREFIX:  # the start of a longer word: "trolley" for "trolleybus"
         for other in index.starting_with(word, MAX_PREFIX_WORDS):
             found.setdefault(other, (SIM_PREFIX, "start of a word"))
+    if not found and not common:
+        found = _typos(index, word)
+    return found
+
+
+def _shared_start(index: Index, word: str) -> dict[str, tuple[float, str]]:
+    """An unknown word that begins like a word the store uses: "creation" (stem creat-, as in "created"), "shortfall"
+    (short); in Hangul, whose compounds are written as one word, 흥남비료공장 (흥남비료, as in 흥남비료연합기업소)."""
+    for cut in range(len(word) - 1, (MIN_STEM if word.isascii() else MIN_SYLLABLES) - 1, -1):
+        start = word[:cut]
+        if word.isascii() and index.frequency(start):  # FTS5 stems it as it stemmed the documents
+            return {start: (SIM_STEM, "shared stem")}
+        if not word.isascii() and (others := index.starting_with(start, MAX_PREFIX_WORDS, inclusive=True)):
+            return dict.fromkeys(others, (SIM_STEM, "shared start"))
+    return {}
+
+
+def _typos(index: Index, word: str) -> dict[str, tuple[float, str]]:
+    """Indexed words within a typo or two of a word the store does not use, spelt as typed or in another romanization."""
+    found: dict[str, tuple[float, str]] = {}
     edits = max_edits(word)
-    if found or not edits or common:
+    if not edits:
         return found
     from .fuzzy import within
 
@@ -261,8 +289,10 @@ def search(index: Index, query: str, *, limit: int = 10, topic: str | None = Non
         coverage = sum(w.weight * m.similarity * m.weight for w, m in zip(words, matches, strict=True) if m is not None) / total
         score = coverage * (1 - BM25_SHARE + BM25_SHARE * (rank / best_rank if best_rank else 0.0))
         score += 1.0 if rowid in named else 0.9 if rowid in near else 0.0  # the whole query is this thing's name (or nearly)
-        if score >= min_score:
+        if score >= min_score * FOLLOW_SHARE:
             scored.append((score, rowid, [m for m in matches if m is not None]))
+    if not any(score >= min_score for score, _, _ in scored):
+        return []  # the bar is for the best result: once the store answers, near results follow it
     sort_keys = dict(index.db.execute(f"SELECT rowid, sort FROM documents WHERE rowid IN ({','.join(str(r) for _, r, _ in scored) or '0'})"))
     scored.sort(key=lambda item: (-item[0], sort_keys[item[1]]))
     return [Result(index.document(rowid), score, matches) for score, rowid, matches in scored[: max(limit, 0)]]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hamhung_cli.index import memory_index
-from hamhung_cli.search import Index, max_edits, search, split_compound, unmatched_terms
+from hamhung_cli.search import FOLLOW_SHARE, MIN_SCORE, Index, max_edits, search, split_compound, unmatched_terms
 from hamhung_cli.validation import load
 
 BUNDLED = Path(__file__).parent.parent / "facts.toml"
@@ -90,8 +90,36 @@ def test_a_split_word_is_explained_part_by_part(full_index) -> None:  # type: ig
 def test_words_are_not_split_into_unrelated_or_misspelt_parts(full_index, word: str) -> None:  # type: ignore[no-untyped-def]
     # "return" would be "re" + "turn", but no fact holds both; a typo in a part ("cty") is not a known word.
     assert split_compound(full_index, word) is None
-    if word != "return":  # the store says "returned": a known word, by its stem
+    if word in ("eiffeltower", "bitcoin"):  # "return" is known by its stem ("returned"); "sistercty" begins like "sister"
         assert unmatched_terms(full_index, word) == [word]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "how"),
+    [
+        ("Hungdok district creation", "districts.hungdok", "shared stem"),  # creat-, as in "created"
+        ("vinalon output shortfall", "economy.vinalon-capacity", "shared stem"),  # short, as in "short of"
+        ("흥남비료공장", "economy.fertilizer-complex", "shared start"),  # 흥남비료…, as in 흥남비료연합기업소
+    ],
+)
+def test_an_unknown_word_stands_for_the_known_word_it_begins_like(full_index, query: str, expected: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    results = search(full_index, query, min_score=0.0)
+    found = {r.document.id: r for r in results[:5]}
+    assert any(doc_id.startswith(expected) for doc_id in found), list(found)
+    assert any(m.how == how for r in results[:5] for m in r.matches), [[m.how for m in r.matches] for r in results[:5]]
+
+
+def test_the_bar_is_for_the_best_result_and_near_results_follow_it(full_index) -> None:  # type: ignore[no-untyped-def]
+    results = search(full_index, "how fast is the population growing")
+    assert results[0].score >= MIN_SCORE
+    assert all(r.score >= MIN_SCORE * FOLLOW_SHARE for r in results)
+    assert any(r.score < MIN_SCORE for r in results), "a near result below the bar still follows the best one"
+
+
+def test_results_below_the_bar_are_nothing_found_even_with_near_ones(full_index) -> None:  # type: ignore[no-untyped-def]
+    unfiltered = search(full_index, "grand theatre ticket price", min_score=0.0)
+    assert unfiltered and unfiltered[0].score < MIN_SCORE, "a question the store cannot answer"
+    assert search(full_index, "grand theatre ticket price") == []
 
 
 def test_on_a_terminal_a_clear_best_result_is_shown_as_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
