@@ -1,8 +1,8 @@
 """The search evaluation: run every query of a set and report where the expected answer ranked, per style of query.
 
-Two sets (tests/data): search_eval.tsv, written beside the store and kept as a regression set; blind_eval.tsv, written
+Three sets (tests/data): search_eval.tsv, written beside the store and kept as a regression set; blind_eval.tsv, written
 from the source documents alone by someone who never saw the store, split once into a development half (tuned on)
-and a test half (reported). Used by tests/test_search_eval.py (which asserts the targets) and by
+and a test half (reported); blind_dev2.tsv, a second development set written the same way later (tuned on). Used by tests/test_search_eval.py (which asserts the targets) and by
 benchmarks/search_eval.py (which prints the tables, with a plain FTS5 baseline beside hamhung).
 """
 
