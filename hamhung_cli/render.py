@@ -232,7 +232,7 @@ def as_cards(listing: Listing) -> Listing:
     columns = [c for c in listing.columns if not c.detail]
     distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
     heading = (distinct or columns)[0]
-    cards = Listing(listing.name, listing.title, columns, listing.rows, listing.notes)
+    cards = Listing(listing.title, columns, listing.rows, listing.notes)
     cards.cards = listing.rows
     cards.card_heading = heading.key
     cards.card_fields = [c for c in columns if c is not heading]
@@ -348,4 +348,4 @@ def select_fields(listing: Listing, fields: list[str]) -> Listing:
     merged = [{**j, **r} for r, j in zip(listing.rows, listing.records(), strict=False)] if len(listing.rows) == len(listing.records()) else listing.records()
     rows = [{f: r.get(f) for f in fields} for r in merged]
     json_rows = [{f: r.get(f) for f in fields} for r in listing.records()]
-    return Listing(listing.name, title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)
+    return Listing(title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)
