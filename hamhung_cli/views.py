@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import NotFound, UsageError
-from .items import cell_measure, document_citations, document_text, id_suggestions, split_item_id
+from .items import document_citations, document_text, split_item_id
 from .listing import (
     Listing,
     ViewColumn,
@@ -267,7 +267,10 @@ def search_listing(store: Store, results: list[Result], explain: bool = False, w
         if fact:
             record |= {k: v for k, v in fact_record(store, fact).items() if k not in record}
         else:
-            record |= {**cell_measure(store, doc), "disputed": False, "sources": [citation_record(store, c) for c in citations]}
+            _, measure, month = split_item_id(store, doc.id)
+            if doc.kind == "cell" and isinstance(measure, MonthlyRow) and month is not None:  # its figure, in the --units asked for
+                record |= {"value": measure.values[month] if month < 12 else measure.year, "unit": measure.unit}
+            record |= {"disputed": False, "sources": [citation_record(store, c) for c in citations]}
         if with_sources:
             row["sources"] = sources_line(store, citations)
         if explain:
@@ -307,8 +310,11 @@ def item_listing(store: Store, item_ids: list[str]) -> Listing:
         else:
             missing.append(item_id)
     if missing:
+        from rapidfuzz import fuzz, process
+
         known = list(store.facts) + [f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows] + list(store.tables)
-        raise NotFound(f"no fact with id {', '.join(repr(m) for m in missing)}", id_suggestions(known, missing[0]))
+        found = process.extract(missing[0].casefold(), known, scorer=fuzz.WRatio, score_cutoff=70, limit=3)
+        raise NotFound(f"no fact with id {', '.join(repr(m) for m in missing)}", [choice for choice, _, _ in found])
     records = [fact_record(store, f) for f in facts]
     for key, table, row, month in parts:
         value = unit = None
