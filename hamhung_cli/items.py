@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def document_citations(store: Store, item_id: str) -> tuple[Citation, ...]:
+    """An item's sources: a fact's, a row's own, else its table's."""
     fact = store.facts.get(item_id)
     if fact:
         return fact.all_citations()

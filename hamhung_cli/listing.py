@@ -151,6 +151,6 @@ def by_severity(facts: list[Fact]) -> list[Fact]:
     return sorted(facts, key=lambda f: order.get(f.severity or "medium", 1))
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
+def counted(number: int, noun: str) -> str:
     """ "1 fact", "2 facts": a count with its noun agreeing."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+    return f"{number} {noun if number == 1 else noun + 's'}"

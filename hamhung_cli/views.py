@@ -234,8 +234,7 @@ def disputes_listing(store: Store, topic: str | None = None) -> Listing:
     more = "'hamhung fact ID' shows one in full: the question, each claim's reference and the editors' note."
     notes = [f"{counted(len(facts), 'disputed fact')}, most important first. {more}"]
     listing = Listing("Where the sources disagree", columns, rows, notes, json_rows=lambda: [fact_record(store, f) for f in facts])
-    listing.cards = [{"heading": f"{f.id} ({f.severity or 'medium'})", "claims": claim_lines(store, f, full=False)} for f in facts]
-    listing.card_heading = "heading"
+    listing.cards = [{"id": f"{f.id} ({f.severity or 'medium'})", "claims": claim_lines(store, f, full=False)} for f in facts]
     listing.card_fields = [ViewColumn("claims", "Claims")]
     listing.card_list = True
     return listing
