@@ -44,10 +44,9 @@ class Listing:
         self.json_rows = json_rows
         # Months as rows for a terminal (and for --fields month,…), when the records carry months as columns.
         self.transposed: Listing | None = None
-        # On a terminal, draw these as cards (one block per record) instead of a table.
+        # On a terminal, draw these as cards (one block per record, headed by its "id") instead of a table.
         self.cards: list[dict[str, Any]] | None = None
         self.card_fields: list[ViewColumn] | None = None
-        self.card_heading = "id"  # the field each card is headed with
         self.card_list = False  # cards as a list: heading, then each field's lines indented, no labels, no gaps
         # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
         self.source_notes: list[str] = []

@@ -121,7 +121,7 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
     titles = [inert(c.title) for c in columns]
     widths = fair_widths(columns, titles, texts, console.width - GAP * (len(columns) - 1))
     if widths is None:
-        write_cards(as_cards(listing), out, color, width)
+        write_cards(listing, out, color, width)
         return
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
@@ -209,23 +209,12 @@ def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[s
     return [low + share for low, share in zip(least, shares, strict=True)]
 
 
-def as_cards(listing: Listing) -> Listing:
-    """The listing drawn one record per block, for a terminal too narrow for its table. Each block is headed by
-    the first column that tells the records apart (the measure, not the table every row of a climate table shares)."""
-    columns = [c for c in listing.columns if not c.detail]
-    distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
-    heading = (distinct or columns)[0]
-    cards = Listing(listing.title, columns, listing.rows, listing.notes)
-    cards.cards = listing.rows
-    cards.card_heading = heading.key
-    cards.card_fields = [c for c in columns if c is not heading]
-    return cards
-
-
 def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
     """One block per record: a heading, then labelled fields (lists as numbered lines), a blank line between blocks.
 
     A card list (listing.card_list) is tighter: the heading, then each field's lines indented under it, no labels, no gaps.
+    A listing without cards of its own (a table too wide for the terminal) gets a card per row, headed by the first
+    column that tells the rows apart (the measure, not the table every row of a climate table shares).
     """
     from rich.table import Table
     from rich.text import Text
@@ -233,13 +222,18 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     console = make_console(out, color, width)
     if listing.title:
         console.print(Text(inert(listing.title), style="bold"))
-    fields = listing.card_fields or listing.columns
+    cards, heading, fields = listing.cards, "id", listing.card_fields or listing.columns
+    if cards is None:
+        columns = [c for c in listing.columns if not c.detail]
+        distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
+        cards, heading = listing.rows, (distinct or columns)[0].key
+        fields = [c for c in columns if c.key != heading] or columns
     # One label width for every card, so the values line up from card to card; at most a third of the screen.
     labels = min(max((cell_len(inert(c.title)) for c in fields), default=1), max(8, console.width // 3))
-    for number, card in enumerate(listing.cards or []):
+    for number, card in enumerate(cards):
         if number and not listing.card_list:
             console.print()
-        console.print(Text(cell(card.get(listing.card_heading)), style="bold green" if color else ""))
+        console.print(Text(cell(card.get(heading)), style="bold green" if color else ""))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0) if listing.card_list else (0, 1))
         if listing.card_list:
             grid.add_column(width=1)  # the indent
