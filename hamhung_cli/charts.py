@@ -199,7 +199,7 @@ def chart_listing(chart: Chart) -> Listing:
         columns += [ViewColumn("unit", "Unit"), ViewColumn("kind", "Kind")]
         rows = [{"table": chart.table, "year": p.year, "population": p.population, "unit": chart.unit, "kind": p.kind} for p in chart.points]
         notes = [n for n in (chart.note,) if n] + [f"Source for {chart.table}: {chart.source}"]
-        return Listing("chart", chart.title, columns, rows, notes)
+        return Listing(chart.title, columns, rows, notes)
     columns = [ViewColumn("table", "Table"), ViewColumn("period", "Period"), ViewColumn("month", "Month")]
     columns += [ViewColumn(k, t, numeric=True) for k, t in (("mean_min", "Mean min"), ("mean", "Mean"), ("mean_max", "Mean max"))]
     columns += [ViewColumn("temperature_unit", "Unit"), ViewColumn("precipitation", "Precipitation", numeric=True), ViewColumn("precipitation_unit", "Unit")]
@@ -220,7 +220,7 @@ def chart_listing(chart: Chart) -> Listing:
                 }
             )
     notes = [f"Source for {s.table}: {s.source}" for s in chart.series]
-    return Listing("chart", f"{chart.place}: climate by month", columns, rows, notes)
+    return Listing(f"{chart.place}: climate by month", columns, rows, notes)
 
 
 # --------------------------------------------------------------------------- drawing

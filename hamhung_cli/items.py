@@ -8,12 +8,11 @@ from .phrasing import cell_text, row_text
 from .store import MONTHS, Citation, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from .search import Document  # naming an item must not import the search machinery
 
 
 def document_citations(store: Store, item_id: str) -> tuple[Citation, ...]:
+    """An item's sources: a fact's, a row's own, else its table's."""
     fact = store.facts.get(item_id)
     if fact:
         return fact.all_citations()
@@ -47,15 +46,6 @@ def split_item_id(store: Store, item_id: str) -> tuple[Table | None, MonthlyRow 
     return None, None, None
 
 
-def cell_measure(store: Store, doc: Document) -> dict[str, Any]:
-    """A table cell's value and unit for JSON, from the store as shown (so --units reaches it)."""
-    if doc.kind == "cell":
-        table, row, month = split_item_id(store, doc.id)
-        if table is not None and isinstance(row, MonthlyRow) and month is not None:
-            return {"value": row.values[month] if month < 12 else row.year, "unit": row.unit}
-    return {}
-
-
 def document_text(store: Store, doc: Document) -> str:
     """A result's text from this run's store, not the index's copy: the same words, but names in the --romanization asked for."""
     if doc.kind == "fact":
@@ -69,10 +59,3 @@ def document_text(store: Store, doc: Document) -> str:
         return row_text(table, row)
     assert isinstance(row, MonthlyRow)
     return cell_text(table, row, month)
-
-
-def id_suggestions(known: list[str], wanted: str) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    found = process.extract(wanted.casefold(), known, scorer=fuzz.WRatio, score_cutoff=70, limit=3)
-    return [choice for choice, _, _ in found]

@@ -1,9 +1,7 @@
 """A Listing (columns and rows, the same records in every format) and the records facts and sources become.
 
-views.py decides what each command lists; render.py and markdown.py draw a Listing. Rows are dicts whose
-values are JSON-ready (numbers stay numbers); `columns` says which keys the tabular formats show and in
-what order. Citations come in two lengths: the full reference (`citation`, for JSON, `hamhung fact ID` and
---sources) and a short one (publisher, title and part) for pages that are read.
+Rows are dicts of JSON-ready values; `columns` says which keys the tabular formats show, in what order.
+Citations come in two lengths: the full reference (JSON, `hamhung fact ID`, --sources) and a short one for pages.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from .phrasing import format_number
-from .store import Citation, Claim, Fact, Store
+from .store import Citation, Fact, Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,14 +29,12 @@ class Listing:
 
     def __init__(
         self,
-        name: str,
         title: str,
         columns: list[ViewColumn],
         rows: list[dict[str, Any]],
         notes: list[str] | None = None,
         json_rows: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None = None,
     ) -> None:
-        self.name = name
         self.title = title
         self.columns = columns
         self.rows = rows
@@ -48,10 +44,9 @@ class Listing:
         self.json_rows = json_rows
         # Months as rows for a terminal (and for --fields month,…), when the records carry months as columns.
         self.transposed: Listing | None = None
-        # On a terminal, draw these as cards (one block per record) instead of a table.
+        # On a terminal, draw these as cards (one block per record, headed by its "id") instead of a table.
         self.cards: list[dict[str, Any]] | None = None
         self.card_fields: list[ViewColumn] | None = None
-        self.card_heading = "id"  # the field each card is headed with
         self.card_list = False  # cards as a list: heading, then each field's lines indented, no labels, no gaps
         # Notes that only repeat the rows' sources: Markdown leaves them out, since it cites sources as footnotes.
         self.source_notes: list[str] = []
@@ -85,14 +80,10 @@ def sources_line(store: Store, citations: tuple[Citation, ...]) -> str:
     return "; ".join(store.describe(c) for c in citations)
 
 
-def short_citation(store: Store, citation: Citation) -> str:
-    """Publisher, title and part: enough to know where a figure comes from; --sources gives the full reference."""
-    source = store.source_of(citation)
-    return f"{source.publisher}, “{source.title}”, {source.part}"
-
-
 def short_sources_line(store: Store, citations: tuple[Citation, ...]) -> str:
-    return "; ".join(dict.fromkeys(short_citation(store, c) for c in citations))
+    """Publisher, title and part, once each: enough to know where a figure comes from."""
+    sources = (store.source_of(c) for c in citations)
+    return "; ".join(dict.fromkeys(f"{s.publisher}, “{s.title}”, {s.part}" for s in sources))
 
 
 def publishers(store: Store, citations: tuple[Citation, ...]) -> str:
@@ -134,11 +125,6 @@ def figure(value: Any, unit: str | None) -> str:
     return f"{format_number(value)}{' ' + unit if unit and unit != 'year' else ''}"
 
 
-def claim_figure(claim: Claim) -> str:
-    """A claim as short as it can be said: its figure when it has one, else its sentence."""
-    return figure(claim.value, claim.unit) if claim.value is not None else claim.text
-
-
 def claim_lines(store: Store, fact: Fact, full: bool = True) -> list[str]:
     """One line per claim: its sentence and who says it; in `full`, its figure and the full reference too."""
     lines = []
@@ -156,16 +142,14 @@ def dispute_sides(store: Store, fact: Fact) -> str:
     sentence (which the editors write to name each side)."""
     if any(c.value is None for c in fact.claims):
         return fact.text
-    return " · ".join(f"{claim_figure(c)} ({publishers(store, c.sources)})" for c in fact.claims)
-
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+    return " · ".join(f"{figure(c.value, c.unit)} ({publishers(store, c.sources)})" for c in fact.claims)
 
 
 def by_severity(facts: list[Fact]) -> list[Fact]:
-    return sorted(facts, key=lambda f: SEVERITY_ORDER.get(f.severity or "medium", 1))
+    order = {"high": 0, "medium": 1, "low": 2}
+    return sorted(facts, key=lambda f: order.get(f.severity or "medium", 1))
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
+def counted(number: int, noun: str) -> str:
     """ "1 fact", "2 facts": a count with its noun agreeing."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+    return f"{number} {noun if number == 1 else noun + 's'}"

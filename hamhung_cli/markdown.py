@@ -1,12 +1,9 @@
 """`--format markdown`: a pipe table for documents, with the sources as footnotes.
 
-Each record's sources become footnote markers (`[^1]`) and the citations are
-listed once at the end (`[^1]: Wikipedia, “Hamhung”, …`), numbered in order of
-first use. When every row has the same sources, the marker goes on the title;
-otherwise in a Sources column. Cells are escaped so that text from a store is
-never read as Markdown (a `|` cannot split a cell, `*bold*` stays literal), and
-columns are padded to their display width, so a table with Hangul lines up in
-a plain editor too. Standard library only: no Rich in a pipe.
+Each record's sources become footnote markers (`[^1]`), numbered in order of first use and listed once at the end:
+on the title when every row has the same sources, else in a Sources column. Cells are escaped so that store text is
+never read as Markdown, and padded to their display width so that Hangul lines up in a plain editor too.
+Standard library only: no Rich in a pipe.
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from .text import cell
 # Everything CommonMark/GFM could read as markup inside a paragraph or a table cell.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^(\s*)([-+#>=]|\d+[.)])")
-SOURCES_KEYS = ("sources", "source")
 
 
 def escape(text: str) -> str:
@@ -47,13 +43,11 @@ def display_width(text: str) -> int:
 def row_citations(listing: Listing) -> list[list[str]] | None:
     """Each row's citations, read from its record's `sources` (or, when rows are claims, from each claim's)."""
     records = listing.records()
-    if len(records) == len(listing.rows):
-        found = [_citations(r.get("sources")) for r in records]
-    else:
-        claims = [c for r in records for c in (r.get("claims") or [])]
-        if len(claims) != len(listing.rows):
+    if len(records) != len(listing.rows):
+        records = [c for r in records for c in (r.get("claims") or [])]
+        if len(records) != len(listing.rows):
             return None
-        found = [_citations(c.get("sources")) for c in claims]
+    found = [_citations(r.get("sources")) for r in records]
     return found if any(found) else None
 
 
@@ -63,47 +57,33 @@ def _citations(sources: Any) -> list[str]:
     return [s["citation"] for s in sources if isinstance(s, dict) and isinstance(s.get("citation"), str)]
 
 
-class Footnotes:
-    """Citation texts numbered in order of first use."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-
-    def markers(self, citations: list[str]) -> str:
-        return "".join(f"[^{self.numbers.setdefault(c, len(self.numbers) + 1)}]" for c in dict.fromkeys(citations))
-
-    def write(self, out: IO[str]) -> None:
-        if self.numbers:
-            out.write("\n")
-        for citation, number in self.numbers.items():
-            out.write(f"[^{number}]: {escape(cell(citation))}\n")
-
-
 def write_markdown(listing: Listing, out: IO[str]) -> None:
-    footnotes = Footnotes()
     citations = row_citations(listing)
     columns = list(listing.columns)
-    marker_column = next((c.key for c in columns if c.key in SOURCES_KEYS), None)
+    marker_column = next((c.key for c in columns if c.key in ("sources", "source")), None)
     on_title = citations is not None and marker_column is None and bool(listing.title) and all(c == citations[0] for c in citations)
     if citations is not None and marker_column is None and not on_title:
         marker_column = "sources"
         columns.append(ViewColumn("sources", "Sources"))
+    numbers: dict[str, int] = {}  # each citation's footnote, numbered in order of first use
+
+    def markers(cited: list[str]) -> str:
+        return "".join(f"[^{numbers.setdefault(c, len(numbers) + 1)}]" for c in dict.fromkeys(cited))
+
     if listing.title:
-        out.write(f"**{escape(cell(listing.title))}**{footnotes.markers(citations[0]) if on_title and citations else ''}\n\n")
+        out.write(f"**{escape(cell(listing.title))}**{markers(citations[0]) if on_title and citations else ''}\n\n")
     table = [[escape(cell(c.title)) for c in columns]]
     for number, row in enumerate(listing.rows):
-        line = []
-        for column in columns:
-            if column.key == marker_column and citations is not None:
-                line.append(footnotes.markers(citations[number]))
-            else:
-                line.append(escape(cell(row.get(column.key))))
-        table.append(line)
+        cited = citations[number] if citations is not None else None
+        table.append([markers(cited) if c.key == marker_column and cited is not None else escape(cell(row.get(c.key))) for c in columns])
     _write_table(out, columns, table)
-    notes = [n for n in listing.notes if n not in listing.source_notes or citations is None]
-    for note in notes:
-        out.write(f"\n{_paragraph(cell(note))}\n")
-    footnotes.write(out)
+    for note in listing.notes:
+        if note not in listing.source_notes or citations is None:  # the footnotes say what a source note says
+            out.write(f"\n{_paragraph(cell(note))}\n")
+    if numbers:
+        out.write("\n")
+    for citation, number in numbers.items():
+        out.write(f"[^{number}]: {escape(cell(citation))}\n")
 
 
 def _write_table(out: IO[str], columns: list[ViewColumn], table: list[list[str]]) -> None:

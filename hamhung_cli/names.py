@@ -1,12 +1,8 @@
 """Entity names in the form a reader asks for: `--romanization mr|plain|rr|hangul`.
 
-The store records the forms it knows (`names = { mr = …, rr = …, hangul = … }`
-on the store itself and on table rows); this module only picks one. It never
-makes up a romanization: `plain` is McCune–Reischauer with its breves and
-apostrophes taken off (a mechanical step), and a form the store lacks falls back
-to the name as stored. The choice is applied once, to a copy of the store
-(`romanized`), so every screen and format that prints a name shows the same form.
-Standard library only: this module is on the start-up path.
+The store records the forms it knows (`names = { mr = …, rr = …, hangul = … }`); this module only picks one and never
+makes one up: `plain` is McCune–Reischauer without breves and apostrophes, and a missing form falls back to the name
+as stored. The choice is applied once, to a copy of the store, so every screen and format shows the same form.
 """
 
 from __future__ import annotations
@@ -65,17 +61,9 @@ def name_in(names: Iterable[tuple[str, str]], stored: str, form: str) -> str:
     return forms.get(form, stored)
 
 
-def column_title(title: str, form: str) -> str:
-    """A name column's heading, saying which form it now shows."""
-    return f"{_FORM_NOTE.sub('', title)} ({FORM_TITLES[form]})"
-
-
 def romanized(store: Store, form: str | None) -> Store:
-    """The store with every entity name in `form`: the city in titles, and the name cell of each table row that has `names`.
-
-    Fact sentences and notes are the editors' prose and stay as written; JSON
-    keeps every stored form under `names`.
-    """
+    """The store with every entity name in `form`: the city in titles, and the name cell of each table row that has
+    `names`. Fact sentences and notes are the editors' prose and stay as written; JSON keeps every form under `names`."""
     if form is None:
         return store
     city = name_in(store.names, store.name, form)
@@ -91,14 +79,13 @@ def romanized(store: Store, form: str | None) -> Store:
 
 
 def _romanized_table(table: Table, form: str, retitle: Callable[[str], str]) -> Table:
-    named = any(isinstance(r, RecordRow) and r.names for r in table.rows) and any(c.key == NAME_COLUMN for c in table.columns)
-    columns = tuple(c._replace(title=column_title(retitle(c.title), form) if named and c.key == NAME_COLUMN else retitle(c.title)) for c in table.columns)
-    rows = table.rows
-    note = table.note
-    if named:
-        rows = tuple(_romanized_row(r, form) if isinstance(r, RecordRow) and r.names else r for r in table.rows)
-        note = _renoted(note, form)
-    return table._replace(title=retitle(table.title), columns=columns, rows=rows, note=note)
+    """The table retitled; where rows name their entity, the name column's cells in `form`, its heading saying so."""
+    table = table._replace(title=retitle(table.title), columns=tuple(c._replace(title=retitle(c.title)) for c in table.columns))
+    if not any(isinstance(r, RecordRow) and r.names for r in table.rows) or not any(c.key == NAME_COLUMN for c in table.columns):
+        return table
+    columns = tuple(c._replace(title=f"{_FORM_NOTE.sub('', c.title)} ({FORM_TITLES[form]})") if c.key == NAME_COLUMN else c for c in table.columns)
+    rows = tuple(_romanized_row(r, form) if isinstance(r, RecordRow) and r.names else r for r in table.rows)
+    return table._replace(columns=columns, rows=rows, note=_renoted(table.note, form))
 
 
 # A note's sentence about which form the name column uses ("The 'name' column uses McCune–Reischauer …").

@@ -51,15 +51,15 @@ def _names_line(store: Store) -> str:
 
 
 def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None = None) -> None:
-    listing = topics_listing(store)
-    if not terminal:
-        out.write(f"{inert(store.name)}\t{inert(_names_line(store))}\n")
-        if store.summary:
-            out.write(inert(store.summary) + "\n")
-        for row in listing.rows:
-            out.write(f"{row['id']}\t{row['facts']}\t{inert(str(row['title']))}\n")
+    """`hamhung`: the dashboard on a terminal; in a pipe, the names, the summary and a line per topic."""
+    if terminal:
+        write_dashboard(store, out, color, width)
         return
-    write_dashboard(store, out, color, width)
+    out.write(f"{inert(store.name)}\t{inert(_names_line(store))}\n")
+    if store.summary:
+        out.write(inert(store.summary) + "\n")
+    for row in topics_listing(store).rows:
+        out.write(f"{row['id']}\t{row['facts']}\t{inert(str(row['title']))}\n")
 
 
 # --------------------------------------------------------------------------- the dashboard (#7)
@@ -149,23 +149,23 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
         topics.add_row(*cells, *([] if narrow else [Text(inert(str(row["title"])))]))
 
     tries = examples(store)
-    stacked = Table.grid(padding=(0, 2))  # the command on one line, what it does indented below it
-    stacked.add_column(overflow="fold")
-    for command, what in tries:
-        stacked.add_row(Text(inert(command), style="cyan" if color else ""))
-        stacked.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
-    beside = Table.grid(padding=(0, 2))
+    beside = Table.grid(padding=(0, 2))  # each command beside what it does, or, where that is too wide, above it
     beside.add_column(no_wrap=True, style="cyan" if color else "")
     beside.add_column(overflow="fold", style="dim" if color else "")
+    stacked = Table.grid()
+    stacked.add_column(overflow="fold")
     for command, what in tries:
         beside.add_row(Text(inert(command)), Text(what))
+        stacked.add_row(Text(inert(command), style="cyan" if color else ""))
+        stacked.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
 
     def natural(renderable: Any) -> int:
         """The width a panel takes with nothing wrapped (measured as if the terminal had no edge)."""
         return int(console.measure(renderable, options=console.options.update_width(10_000)).maximum)
 
     # Side by side only where every panel fits at its natural width: wrapped topic names read worse than stacked panels.
-    left = max(natural(panel(figures, "Key figures")), natural(panel(beside, "Try")))
+    try_width = natural(panel(beside, "Try"))
+    left = max(natural(panel(figures, "Key figures")), try_width)
     right = natural(panel(topics, "Topics"))
     if left + 1 + right <= width:
         grid = Table.grid(expand=True, padding=(0, 1))
@@ -176,7 +176,7 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     else:
         console.print(panel(figures, "Key figures"))
         console.print(panel(topics, "Topics"))
-        console.print(panel(beside if natural(panel(beside, "Try")) <= width else stacked, "Try"))
+        console.print(panel(beside if try_width <= width else stacked, "Try"))
     console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim" if color else ""))
 
 

@@ -1,9 +1,7 @@
 """Output formats: a Listing drawn as a Rich table, plain lines, TSV, CSV, JSON, JSON lines or Markdown.
 
-Only the `table` format imports Rich, and only inside the function that
-draws. Text from a fact store is data: every renderer makes control and
-bidi characters visible, and Rich gets Text objects, never markup, so a
-fact containing "[bold]" or an escape sequence prints literally.
+Only the `table` format imports Rich, inside the functions that draw. Store text is data: every renderer makes
+control and bidi characters visible, and Rich gets Text objects, never markup ("[bold]" prints literally).
 """
 
 from __future__ import annotations
@@ -63,19 +61,16 @@ def write_csv(listing: Listing, out: IO[str]) -> None:
 
 
 def write_plain(listing: Listing, out: IO[str]) -> None:
-    """The pipe default: one record per line, tab-separated, no header, no decoration (like gh).
-
-    A page that shows records of two kinds (a topic's table rows and its facts) prints both, one kind after the other.
-    """
-    write_delimited(listing, out, header=False)
-    for more in listing.plain_after:
-        write_delimited(more, out, header=False)
+    """The pipe default: one record per line, tab-separated, no header (like gh); then any records of another kind."""
+    for part in (listing, *listing.plain_after):
+        write_delimited(part, out, header=False)
 
 
 # --------------------------------------------------------------------------- terminal
 
 
 def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
+    """A Rich console on `out` that reads no markup, emoji or highlighting into store text and never crops."""
     from rich.console import Console
 
     from .pager import note_drawing
@@ -87,7 +82,8 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         file=out,
         force_terminal=color,
         no_color=not color,
-        color_system=_color_system(color),
+        # Rich detects no colours for TERM=dumb even when --color always asks for them: then the basic 16.
+        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto") if color else None,
         highlight=False,
         markup=False,
         emoji=False,
@@ -100,13 +96,6 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
     # default, which once cut most of each search answer at 80 columns without a sign (see fair_widths).
     console.print = partial(console.print, crop=False)  # type: ignore[method-assign]
     return console
-
-
-def _color_system(color: bool) -> str | None:
-    """Rich detects none for TERM=dumb even when --color always asks for colour: then the basic 16 colours."""
-    if not color:
-        return None
-    return "standard" if os.environ.get("TERM") == "dumb" else "auto"
 
 
 def _broken_pipe() -> None:
@@ -127,11 +116,12 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
     console = make_console(out, color, width)
     shown = listing.transposed or listing
     columns = [c for c in shown.columns if not c.detail]
-    texts = cell_texts(shown, columns)
+    # Each column's cells as shown; the numbers of a column to the same decimal places, so they line up.
+    texts = [number_texts([r.get(c.key) for r in shown.rows]) if c.numeric else [cell(r.get(c.key)) for r in shown.rows] for c in columns]
     titles = [inert(c.title) for c in columns]
     widths = fair_widths(columns, titles, texts, console.width - GAP * (len(columns) - 1))
     if widths is None:
-        write_cards(as_cards(listing), out, color, width)
+        write_cards(listing, out, color, width)
         return
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
@@ -181,11 +171,6 @@ def _rule_box(out: IO[str]) -> Any:
     return box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
 
 
-def cell_texts(shown: Listing, columns: list[ViewColumn]) -> list[list[str]]:
-    """Each column's cells as the table shows them: the numbers of a column to the same decimal places, so they line up."""
-    return [number_texts([r.get(c.key) for r in shown.rows]) if c.numeric else [cell(r.get(c.key)) for r in shown.rows] for c in columns]
-
-
 def number_texts(values: list[Any]) -> list[str]:
     """Numbers with as many decimals as the most precise of them (0.48 and 0.8 become 0.48 and 0.80); text as it is."""
     from .units import decimals, is_number
@@ -224,25 +209,12 @@ def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[s
     return [low + share for low, share in zip(least, shares, strict=True)]
 
 
-def as_cards(listing: Listing) -> Listing:
-    """The listing drawn one record per block, for a terminal too narrow for its table. Each block is headed by
-    the first column that tells the records apart (the measure, not the table every row of a climate table shares)."""
-    from .listing import Listing
-
-    columns = [c for c in listing.columns if not c.detail]
-    distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
-    heading = (distinct or columns)[0]
-    cards = Listing(listing.name, listing.title, columns, listing.rows, listing.notes)
-    cards.cards = listing.rows
-    cards.card_heading = heading.key
-    cards.card_fields = [c for c in columns if c is not heading]
-    return cards
-
-
 def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
     """One block per record: a heading, then labelled fields (lists as numbered lines), a blank line between blocks.
 
     A card list (listing.card_list) is tighter: the heading, then each field's lines indented under it, no labels, no gaps.
+    A listing without cards of its own (a table too wide for the terminal) gets a card per row, headed by the first
+    column that tells the rows apart (the measure, not the table every row of a climate table shares).
     """
     from rich.table import Table
     from rich.text import Text
@@ -250,13 +222,18 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     console = make_console(out, color, width)
     if listing.title:
         console.print(Text(inert(listing.title), style="bold"))
-    fields = listing.card_fields or listing.columns
+    cards, heading, fields = listing.cards, "id", listing.card_fields or listing.columns
+    if cards is None:
+        columns = [c for c in listing.columns if not c.detail]
+        distinct = [c for c in columns if len({cell(r.get(c.key)) for r in listing.rows}) == len(listing.rows)]
+        cards, heading = listing.rows, (distinct or columns)[0].key
+        fields = [c for c in columns if c.key != heading] or columns
     # One label width for every card, so the values line up from card to card; at most a third of the screen.
     labels = min(max((cell_len(inert(c.title)) for c in fields), default=1), max(8, console.width // 3))
-    for number, card in enumerate(listing.cards or []):
+    for number, card in enumerate(cards):
         if number and not listing.card_list:
             console.print()
-        console.print(Text(cell(card.get(listing.card_heading)), style="bold green" if color else ""))
+        console.print(Text(cell(card.get(heading)), style="bold green" if color else ""))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0) if listing.card_list else (0, 1))
         if listing.card_list:
             grid.add_column(width=1)  # the indent
@@ -268,9 +245,9 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
             value = card.get(column.key)
             if value in (None, "", []):
                 continue
-            if listing.card_list:
-                for item, line in enumerate(value if isinstance(value, list) else [value], 1):
-                    grid.add_row(Text(""), Text(f"{item}." if isinstance(value, list) else "-"), Text(cell(line)))
+            if listing.card_list:  # a list field: its lines numbered
+                for item, line in enumerate(value, 1):
+                    grid.add_row(Text(""), Text(f"{item}."), Text(cell(line)))
                 continue
             if isinstance(value, list):
                 text = Text("\n".join(f"{i}. {inert(str(v))}" if len(value) > 1 else inert(str(v)) for i, v in enumerate(value, 1)))
@@ -298,25 +275,19 @@ def encodes(out: IO[str], sample: str) -> bool:
 # --------------------------------------------------------------------------- dispatch
 
 
+WRITERS = {"plain": write_plain, "tsv": partial(write_delimited, header=True), "csv": write_csv, "json": write_json, "jsonl": partial(write_json, lines=True)}
+
+
 def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width: int | None = None) -> None:
+    """Draw a listing in one of the --format choices."""
     if fmt == "table":
         write_table(listing, out, color, width)
-    elif fmt == "plain":
-        write_plain(listing, out)
-    elif fmt == "tsv":
-        write_delimited(listing, out, header=True)
-    elif fmt == "csv":
-        write_csv(listing, out)
-    elif fmt == "json":
-        write_json(listing, out)
-    elif fmt == "jsonl":
-        write_json(listing, out, lines=True)
     elif fmt == "markdown":
         from .markdown import write_markdown
 
         write_markdown(listing, out)
-    else:  # guarded by the CLI's choices; kept for direct callers
-        raise ValueError(f"unknown format {fmt!r}")
+    else:
+        WRITERS[fmt](listing, out)
 
 
 def field_names(listing: Listing) -> list[str]:
@@ -345,7 +316,8 @@ def select_fields(listing: Listing, fields: list[str]) -> Listing:
 
         raise UsageError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(known)}")
     columns = [next((c for c in listing.columns if c.key == f), ViewColumn(f, f)) for f in fields]
-    merged = [{**j, **r} for r, j in zip(listing.rows, listing.records(), strict=False)] if len(listing.rows) == len(listing.records()) else listing.records()
+    records = listing.records()
+    # A row's own values (as tables show them) over its record's, where there is a record per row.
+    merged = [{**j, **r} for r, j in zip(listing.rows, records, strict=True)] if len(records) == len(listing.rows) else records
     rows = [{f: r.get(f) for f in fields} for r in merged]
-    json_rows = [{f: r.get(f) for f in fields} for r in listing.records()]
-    return Listing(listing.name, title, columns, rows if len(rows) == len(listing.rows) else json_rows, listing.notes, json_rows=json_rows)
+    return Listing(title, columns, rows, listing.notes, json_rows=[{f: r.get(f) for f in fields} for r in records])
