@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any
 
-from .phrasing import format_number
+from .listing import figure
 from .render import make_console
 from .store import Citation, MonthlyRow, Store
 from .text import inert
@@ -32,16 +32,12 @@ def _figure(store: Store, result: Result) -> str | None:
     doc = result.document
     fact = store.facts.get(doc.id) if doc.kind == "fact" else None
     if fact is not None:
-        return None if fact.value is None else _with_unit(fact.value, fact.unit)
+        return None if fact.value is None else figure(fact.value, fact.unit)
     table, row, month = split_item_id(store, doc.id)
     if table is not None and isinstance(row, MonthlyRow) and month is not None:
         value = row.values[month] if month < 12 else row.year
-        return None if value is None else _with_unit(value, row.unit)
+        return None if value is None else figure(value, row.unit)
     return None
-
-
-def _with_unit(value: float | int | str, unit: str | None) -> str:
-    return format_number(value) if unit in (None, "", "year") else f"{format_number(value)} {unit}"  # 1973, not "1973 year"
 
 
 def _short_sources(store: Store, citations: tuple[Citation, ...]) -> str:
