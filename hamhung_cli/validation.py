@@ -26,12 +26,13 @@ _CITATION = re.compile(r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$")
 
 def load(path: str | os.PathLike[str]) -> Store:
     """Read, parse and validate a store; StoreError lists every problem."""
-    text = decode_text(read_bytes(os.fspath(path)), str(path))
-    return validate(parse(text, str(path)), text, str(path))
+    return validate(read_bytes(os.fspath(path)), str(path))
 
 
-def validate(data: dict[str, Any], text: str, name: str) -> Store:
-    return Validator(name, text).build(data)
+def validate(data: bytes, name: str) -> Store:
+    """The store in these bytes, read from `name`; StoreError lists every problem."""
+    text = decode_text(data, name)
+    return Validator(name, text).build(parse(text, name))
 
 
 # --------------------------------------------------------------------------- validating
