@@ -65,9 +65,14 @@ class Validator:
             meta = {}
         head = self.read(("store",), meta, "[store]", STORE).values
         for path, entry in self.entries(data, "source"):
-            self._source(path, entry)
+            values = self.read(path, entry, "[[source]]", SOURCE).values
+            del values["seed"]
+            if None not in (values["id"], values["title"], values["publisher"]):
+                self._declare(path, values, "source", self.sources, Source)
         for path, entry in self.entries(data, "topic"):
-            self._topic(path, entry)
+            values = self.read(path, entry, "[[topic]]", TOPIC).values
+            if values["id"] is not None and values["title"] is not None:
+                self._declare(path, values | {"summary": values["summary"] or ""}, "topic", self.topics, Topic)
         if not data:
             self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
         elif not data.get("topic"):
@@ -128,25 +133,12 @@ class Validator:
 
     # -- the kinds of entry --------------------------------------------------------
 
-    def _source(self, path: KeyPath, data: dict[str, Any]) -> None:
-        values = self.read(path, data, "[[source]]", SOURCE).values
-        del values["seed"]
-        if values["id"] is None or values["title"] is None or values["publisher"] is None:
-            return
-        if values["id"] in self.sources:
-            self.problem(path, f"duplicate source id '{values['id']}' (first defined at line {self.sources[values['id']].line})", "id")
+    def _declare(self, path: KeyPath, values: dict[str, Any], kind: str, declared: dict[str, Any], record: Callable[..., Any]) -> None:
+        """A source or topic, under its id unless that is taken."""
+        if values["id"] in declared:
+            self.problem(path, f"duplicate {kind} id '{values['id']}' (first defined at line {declared[values['id']].line})", "id")
         else:
-            self.sources[values["id"]] = Source(**values, line=self.locator.line(path))
-
-    def _topic(self, path: KeyPath, data: dict[str, Any]) -> None:
-        values = self.read(path, data, "[[topic]]", TOPIC).values
-        if values["id"] is None or values["title"] is None:
-            return
-        if values["id"] in self.topics:
-            self.problem(path, f"duplicate topic id '{values['id']}' (first defined at line {self.topics[values['id']].line})", "id")
-        else:
-            values["summary"] = values["summary"] or ""
-            self.topics[values["id"]] = Topic(**values, line=self.locator.line(path))
+            declared[values["id"]] = record(**values, line=self.locator.line(path))
 
     def _fact(self, path: KeyPath, data: dict[str, Any]) -> Fact | None:
         values = self.read(path, data, "[[fact]]", FACT, lambda fact_id: f"fact '{fact_id}'" if fact_id else "[[fact]]").values
@@ -171,7 +163,7 @@ class Validator:
                 self.problems.append(Problem(self.name, row.line, message))
         if not (table_id and entry.values["topic"] and entry.values["title"] and entry.values["kind"] in ("monthly", "records")):
             return None
-        more = {key: read(entry, key) for key, read in TABLE_MORE.items()}  # read only once the table is whole
+        more = entry.read(TABLE_MORE)  # only once the table is whole
         return Table(**entry.values, **more, line=self.locator.line(path)) if self._unique(path, table_id, "table") else None
 
     def monthly_row(self, path: KeyPath, data: dict[str, Any], table: str) -> MonthlyRow | None:
@@ -191,8 +183,7 @@ class Validator:
             entry.problem(f"{entry.what} has no values for any column")
         if entry.values["id"] is None:
             return None
-        more = {key: read(entry, key) for key, read in RECORD_ROW_MORE.items()}
-        return RecordRow(entry.values["id"], cells, **more, line=self.locator.line(path))
+        return RecordRow(entry.values["id"], cells, **entry.read(RECORD_ROW_MORE), line=self.locator.line(path))
 
     def _check_related(self, facts: dict[str, Fact]) -> None:
         for fact in facts.values():
@@ -215,6 +206,9 @@ class Entry:
 
     def problem(self, message: str, key: str | None = None) -> None:
         self.validator.problem(self.path, message, key)
+
+    def read(self, fields: Fields) -> dict[str, Any]:
+        return {key: read(self, key) for key, read in fields.items()}
 
     def text(self, key: str, required: bool = True) -> str | None:
         if key not in self.data:
