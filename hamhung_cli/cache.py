@@ -1,19 +1,14 @@
 """A cache of the validated store and its search index in one SQLite database per store content.
 
-A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`; if there is none, it parses and
-validates the store, builds the index and writes the database once. The database has plain tables (sources, topics,
-facts, tables) read with indexed queries, so `hamhung TOPIC` on a large store reads that topic's facts and nothing
-more, and the search index (index.py: SQLite's FTS5) beside them.
+A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`, or parses the store and writes the
+database once: plain tables read with indexed queries (`hamhung TOPIC` reads that topic's facts and nothing more) and
+the search index beside them (index.py: SQLite's FTS5).
 
-Never trusted blindly:
-- Named by the content hash, this format and the Python version: an edited store or a new release never reads a
-  stale database.
-- Opened read-only (`mode=ro`, `query_only`, `trusted_schema=OFF`, no extensions) and only when it is a regular file
-  owned by this user in a directory owned by this user and writable by nobody else, checked with fstat on the opened
-  descriptor. Records are stored with `marshal` (data only, nothing is executed) and rebuilt field by field; any
-  other shape, a damaged, foreign or locked database is ignored and the store is read from its file instead.
-- Written through atomic.replacing, so readers never see half a database; a read-only, full or missing cache
-  directory just means no cache.
+Never trusted blindly: named by content hash, format and Python version, so nothing stale is read; opened read-only
+(`mode=ro`, `query_only`, `trusted_schema=OFF`) and only when fstat on the opened descriptor shows a regular file owned
+by this user, in a directory of this user's, writable by nobody else; records are `marshal` data (nothing is executed)
+rebuilt field by field. A damaged, foreign or locked database is ignored and the store read from its file; a read-only,
+full or missing cache directory means no cache. Written through atomic.replacing, so no reader sees half a database.
 """
 
 from __future__ import annotations
@@ -25,7 +20,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from . import store
 from .atomic import replacing
@@ -34,6 +29,7 @@ FORMAT = 15
 _VERSION = f"{FORMAT}-{sys.version_info.major}.{sys.version_info.minor}-{marshal.version}"
 KEEP_ENTRIES = 8  # databases kept, the most recently written: each edit of a store leaves a new one
 STALE_TEMPORARY_NS = 3600 * 10**9  # a temporary file this old was left by a killed run
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -45,24 +41,13 @@ CREATE TABLE store_tables(position INTEGER PRIMARY KEY, record BLOB NOT NULL);
 """
 
 
-class Damaged(Exception):
-    """A cached database that cannot be read or does not have the shape this version writes."""
-
-
-def cache_dir() -> str | None:
-    """$HAMHUNG_CACHE_DIR, else $XDG_CACHE_HOME/hamhung, else ~/.cache/hamhung; None when there is no home."""
-    explicit = os.environ.get("HAMHUNG_CACHE_DIR")
-    if explicit is not None:
-        return explicit or None  # empty: caching switched off
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base and os.path.isabs(base):
-        return os.path.join(base, "hamhung")
-    home = os.environ.get("HOME")
-    return os.path.join(home, ".cache", "hamhung") if home else None
-
-
 def entry_path(digest: str) -> str | None:
-    directory = cache_dir()
+    """The database for this content in $HAMHUNG_CACHE_DIR (empty: no cache), $XDG_CACHE_HOME/hamhung or ~/.cache/hamhung."""
+    directory = os.environ.get("HAMHUNG_CACHE_DIR")
+    if directory is None:
+        base = os.environ.get("XDG_CACHE_HOME")
+        home = os.environ.get("HOME")
+        directory = os.path.join(base, "hamhung") if base and os.path.isabs(base) else home and os.path.join(home, ".cache", "hamhung")
     return os.path.join(directory, f"{digest[:32]}-{_VERSION}.sqlite") if directory else None
 
 
@@ -80,14 +65,10 @@ def _safe_directory(directory: str) -> bool:
     return stat.S_ISDIR(info.st_mode) and _ours(info)
 
 
-def _uri(path: str, mode: str) -> str:
-    escaped = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    return f"file:{escaped}?mode={mode}"
-
-
 def _connect(path: str, mode: str) -> sqlite3.Connection:
+    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + f"?mode={mode}"
     # timeout=0: a database another process has locked is passed over at once, not waited for (SQLite's default: 5 s).
-    db = sqlite3.connect(_uri(path, mode), uri=True, isolation_level=None, check_same_thread=False, timeout=0)
+    db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=0)
     db.execute("PRAGMA trusted_schema=OFF")
     return db
 
@@ -143,58 +124,46 @@ class CachedFacts(Mapping[str, store.Fact]):
         self._fallback = fallback
         self._whole: Mapping[str, store.Fact] | None = None
 
-    def _query(self, sql: str, *args: object) -> list[Any] | None:
+    def _ask(self, sql: str, arg: object, answer: Callable[[list[Any]], T], otherwise: Callable[[Mapping[str, store.Fact]], T]) -> T:
+        """`answer` to the query's rows; once the database has failed, `otherwise` of the facts read from the file."""
         if self._whole is None:
             try:
-                return self._db.execute(sql, args).fetchall()
+                return answer(self._db.execute(sql, () if arg is None else (arg,)).fetchall())
             except (sqlite3.Error, ValueError, TypeError, EOFError):
                 self._whole = self._fallback()
-        return None
-
-    def _facts(self, sql: str, *args: object) -> list[store.Fact] | None:
-        rows = self._query(sql, *args)
-        if rows is None:
-            return None
-        try:
-            return [fact_record(data) for (data,) in rows]
-        except (ValueError, TypeError, EOFError):
-            self._whole = self._fallback()
-            return None
+        return otherwise(self._whole)
 
     def in_topic(self, topic: str) -> list[store.Fact]:
-        found = self._facts("SELECT record FROM facts WHERE topic = ? ORDER BY position", topic)
-        return [f for f in self._whole.values() if f.topic == topic] if found is None else found  # type: ignore[union-attr]
+        sql = "SELECT record FROM facts WHERE topic = ? ORDER BY position"
+        return self._ask(sql, topic, _fact_records, lambda whole: [f for f in whole.values() if f.topic == topic])
 
     def count_in(self, topic: str) -> int:
-        rows = self._query("SELECT count(*) FROM facts WHERE topic = ?", topic)
-        return sum(f.topic == topic for f in self._whole.values()) if rows is None else rows[0][0]  # type: ignore[union-attr]
+        sql = "SELECT count(*) FROM facts WHERE topic = ?"
+        return self._ask(sql, topic, lambda rows: rows[0][0], lambda whole: sum(f.topic == topic for f in whole.values()))
 
     def __getitem__(self, fact_id: str) -> store.Fact:
-        found = self._facts("SELECT record FROM facts WHERE id = ?", fact_id) if isinstance(fact_id, str) else []
-        if found is None:
-            return self._whole[fact_id]  # type: ignore[index]
+        if not isinstance(fact_id, str):
+            raise KeyError(fact_id)
+        found = self._ask("SELECT record FROM facts WHERE id = ?", fact_id, _fact_records, lambda whole: [whole[fact_id]])
         if not found:
             raise KeyError(fact_id)
         return found[0]
 
-    def __contains__(self, fact_id: object) -> bool:
-        rows = self._query("SELECT 1 FROM facts WHERE id = ?", fact_id) if isinstance(fact_id, str) else []
-        return fact_id in self._whole if rows is None else bool(rows)  # type: ignore[operator]
-
     def __len__(self) -> int:
-        rows = self._query("SELECT count(*) FROM facts")
-        return len(self._whole) if rows is None else rows[0][0]  # type: ignore[arg-type]
+        return self._ask("SELECT count(*) FROM facts", None, lambda rows: rows[0][0], len)
 
     def __iter__(self) -> Iterator[str]:
-        rows = self._query("SELECT id FROM facts ORDER BY position")
-        return iter(self._whole) if rows is None else (fact_id for (fact_id,) in rows)  # type: ignore[arg-type]
+        return self._ask("SELECT id FROM facts ORDER BY position", None, lambda rows: (fact_id for (fact_id,) in rows), iter)
 
     def values(self) -> list[store.Fact]:  # type: ignore[override]
-        found = self._facts("SELECT record FROM facts ORDER BY position")
-        return list(self._whole.values()) if found is None else found  # type: ignore[union-attr]
+        return self._ask("SELECT record FROM facts ORDER BY position", None, _fact_records, lambda whole: list(whole.values()))
 
     def items(self) -> list[tuple[str, store.Fact]]:  # type: ignore[override]
         return [(f.id, f) for f in self.values()]
+
+
+def _fact_records(rows: list[Any]) -> list[store.Fact]:
+    return [fact_record(data) for (data,) in rows]
 
 
 # --------------------------------------------------------------------------- reading
@@ -216,31 +185,29 @@ def open_entry(digest: str) -> sqlite3.Connection | None:
             return None
         db = _connect(path, "ro")
         now = os.lstat(path)  # what SQLite opened is the file checked above, not one swapped in since
-        if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
-            db.close()
-            return None
-        db.execute("PRAGMA query_only=ON")
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") != _VERSION or meta.get("digest") != digest:
-            db.close()
-            return None
-        return db
+        if (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino):
+            db.execute("PRAGMA query_only=ON")
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") == _VERSION and meta.get("digest") == digest:
+                return db
+        db.close()
+        return None
     except (OSError, sqlite3.Error):
         return None
     finally:
         os.close(descriptor)
 
 
-def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store.Store]) -> store.Store:
-    """The store from its database: sources, topics and tables now (they are few), facts when asked for."""
+def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store.Store]) -> store.Store | None:
+    """The store from its database: sources, topics and tables now (they are few), facts when asked for; None if damaged."""
     try:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         name, summary, names, aliases = marshal.loads(meta["store"])
         sources = [store.Source(*marshal.loads(r)) for (r,) in db.execute("SELECT record FROM sources ORDER BY position")]
         topics = [store.Topic(*marshal.loads(r)) for (r,) in db.execute("SELECT record FROM topics ORDER BY position")]
         tables = [table_record(r) for (r,) in db.execute("SELECT record FROM store_tables ORDER BY position")]
-    except (sqlite3.Error, KeyError, ValueError, TypeError, EOFError) as error:
-        raise Damaged(str(error)) from None
+    except (sqlite3.Error, KeyError, ValueError, TypeError, EOFError):
+        return None
     facts = CachedFacts(db, lambda: fallback().facts)
     return store.Store(path, name, summary, names, aliases, {s.id: s for s in sources}, {t.id: t for t in topics}, facts, {t.id: t for t in tables})
 

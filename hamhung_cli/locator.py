@@ -5,74 +5,56 @@ tomllib gives no positions, so validation asks this module where each problem is
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
+
+# `[name]` or `[[name]]` with an optional comment; no two parts can both take the same characters, so a hostile
+# line ("[" and 3,000 blanks in a multi-line string) is rejected in linear time.
+_HEADER = re.compile(r"\s*\[(\[?)([^\[\]]*)\]\]?\s*(?:#.*)?")
 
 
 class Locator:
     """Maps positions in the parsed TOML back to line numbers in the text.
 
-    tomllib gives no positions, so this scans the text for table headers
-    (`[[fact]]`, `[[table.row]]`, `[store]` …) and `key =` lines. Entries
-    written as inline arrays fall back to the line of their parent.
+    Table headers (`[[fact]]`, `[[table.row]]`, `[store]` …) and `key =` lines are found by scanning the text;
+    entries written as inline arrays fall back to the line of their parent.
     """
 
     def __init__(self, text: str) -> None:
-        # TOML ends lines only at "\n" (CRLF too ends in it); str.splitlines would also split at U+2028,
-        # form feeds and other characters a string may hold, and every later line number would be off.
         self._text = text
-        self._split: list[str] | None = None  # the lines, split only to find a `key =` line for a problem
-        counters: dict[tuple[Any, ...], int] = {}  # how many [[a.b]] so far, by path
-        top_counters: dict[str, int] = {}  # how many [[a]] so far, by name (the same counts, kept apart for speed)
-        last_index: dict[str, int] = {}  # the index of the last [[a]], by name
+        self._lines: list[str] | None = None  # split only to find a `key =` line for a problem
+        self._line_count = text.count("\n") + 1  # TOML ends lines only at "\n": str.splitlines would split at U+2028 too
+        counts: dict[tuple[Any, ...], int] = {}  # how many [[a.b]] so far, by path
+        last: dict[str, int] = {}  # the index of the last [[a]], by name
         paths: list[tuple[Any, ...]] = []
         starts: list[int] = []
-        # A line → None if it is no header, else whether it is [[…]], its name's parts, and its name if it is a one-part [[name]].
-        headers: dict[str, tuple[bool, list[str], str | None] | None] = {}
-        in_multiline: str | None = None
-        candidates, self._line_count = _header_and_quote_lines(text)
-        for number, line in candidates:
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
+        number, at, quote = 1, 0, None
+        for start in _candidate_lines(text):
+            number += text.count("\n", at, start)
+            at, end = start, text.find("\n", start)
+            line = text[start : end if end >= 0 else None]
+            if quote:
+                quote = None if line.count(quote) % 2 else quote
                 continue
-            if '"""' in line or "'''" in line:
-                for quote in ('"""', "'''"):
-                    if line.count(quote) % 2 == 1:
-                        in_multiline = quote
-                if in_multiline:
-                    continue
-            found = headers.get(line, False)
-            if found is False:
-                header = _header_line(line)
-                if header:
-                    is_array, parts = header[0], [p.strip().strip('"') for p in header[1].split(".")]
-                    found = (is_array, parts, parts[0] if is_array and len(parts) == 1 else None)
-                else:
-                    found = None
-                headers[line] = found
-            if found is None:
+            for triple in ('"""', "'''"):
+                if line.count(triple) % 2:
+                    quote = triple
+            header = None if quote else _header(line)
+            if header is None:
                 continue
-            is_array, parts, name = found
-            if name is not None:  # [[fact]]: most of a store's headers
-                index = top_counters.get(name, 0)
-                top_counters[name] = index + 1
-                last_index[name] = index
-                paths.append((name, index))
-                starts.append(number)
-                continue
-            path: tuple[Any, ...] = ()
-            for i, part in enumerate(parts):
-                path += (part,)
-                if i < len(parts) - 1 and parts[0] in last_index and i == 0:
-                    path += (last_index[parts[0]],)
-            if is_array:
-                index = counters.get(path, 0)
-                counters[path] = index + 1
+            is_array, parts = header
+            path = (parts[0], last[parts[0]], *parts[1:]) if len(parts) > 1 and parts[0] in last else parts
+            if is_array:  # the next entry of an array of tables
+                index = counts.get(path, 0)
+                counts[path] = index + 1
+                if len(parts) == 1:
+                    last[parts[0]] = index
                 path += (index,)
             paths.append(path)
             starts.append(number)
         ends = [start - 1 for start in starts[1:]] + [self._line_count] if starts else []  # each block ends where the next begins
-        # A header's path → its first and last line (a path seen twice keeps the later block, as it always has).
+        # A header's path → its first and last line; a path seen twice keeps the later block.
         self.blocks: dict[tuple[Any, ...], tuple[int, int]] = dict(zip(paths, zip(starts, ends, strict=True), strict=True))
 
     def line(self, path: tuple[Any, ...], key: str | None = None) -> int | None:
@@ -99,69 +81,25 @@ class Locator:
         return min((start for path, (start, _) in self.blocks.items() if path and path[0] == name), default=None)
 
     def _key_line(self, key: str, start: int, end: int) -> int | None:
-        import re
-
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        if self._split is None:
-            self._split = self._text.split("\n")
+        if self._lines is None:
+            self._lines = self._text.split("\n")
         for number in range(start, min(end, self._line_count) + 1):
-            if pattern.match(self._split[number - 1]):
+            if pattern.match(self._lines[number - 1]):
                 return number
         return None
 
 
-def _header_line(line: str) -> tuple[bool, str] | None:
-    """Whether a line is a [[…]] or […] header, and its name, as the pattern ^\\s*(\\[\\[?)\\s*([^\\[\\]]+?)\\s*\\]\\]?\\s*(?:#.*)?$ reads it.
-
-    That pattern took seconds (and minutes on longer ones) to reject a line like "[" and 3,000 spaces, which a multi-line string
-    may hold; this reads the line once. The name is what the pattern's lazy group takes: the text up to the first ']',
-    without the blanks around it, or its last blank if it is all blanks. str.strip and \\s agree on what a blank is.
-    """
-    rest = line.lstrip()
-    if not rest.startswith("["):
-        return None
-    is_array = rest.startswith("[[")
-    rest = rest[2 if is_array else 1 :]
-    close = rest.find("]")
-    if close < 0 or "[" in rest[:close]:
-        return None
-    inside, after = rest[:close], rest[close + 1 :]
-    after = (after[1:] if after.startswith("]") else after).lstrip()
-    if after and not after.startswith("#"):
-        return None
-    name = inside.strip() or inside[-1:]
-    return (is_array, name) if name else None
+@lru_cache(maxsize=64)  # a store repeats a few headers ([[fact]]) thousands of times
+def _header(line: str) -> tuple[bool, tuple[str, ...]] | None:
+    """Whether a `[name]` or `[[name]]` line is an array entry, and its name's parts; None if it is no header."""
+    found = _HEADER.fullmatch(line)
+    name = found and (found.group(2).strip() or found.group(2)[-1:])
+    return (bool(found.group(1)), tuple(part.strip().strip('"') for part in name.split("."))) if name else None
 
 
-def _header_and_quote_lines(text: str) -> tuple[list[tuple[int, str]], int]:
-    """The lines that may be headers (their first non-blank is '[') or hold triple quotes, in order, as (number, text);
-    and the number of lines.
-
-    No other line can open or close a multi-line string or be a header, so the Locator reads only these. They are found with
-    one regular expression and str.find, and counted with str.count, all in C: a large store has 600,000 lines and 100,000 headers.
-    """
-    import re
-    from bisect import insort
-    from itertools import accumulate, repeat
-    from operator import add
-
-    # Where each line whose first non-blank is '[' starts: just after a newline (a "\n" first lets re skip ahead fast).
-    starts = list(map(add, map(re.Match.start, re.finditer(r"\n[^\S\n]*\[", text)), repeat(1)))
-    if re.match(r"[^\S\n]*\[", text):
-        starts.insert(0, 0)
-    quoted = set()
-    for quote in ('"""', "'''"):
-        at = text.find(quote)
-        while at >= 0:
-            quoted.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            at = text.find(quote, end) if end >= 0 else -1
-    for start in sorted(quoted.difference(starts)):  # a few lines, into 100,000 sorted starts
-        insort(starts, start)
-    # Each line's number: 1 plus the newlines before it, counted from one start to the next.
-    numbers = list(accumulate(map(text.count, repeat("\n"), [0, *starts], starts), initial=1))[1:]
-    ends = list(map(text.find, repeat("\n"), starts))
-    if ends and ends[-1] < 0:  # the last line, without a newline
-        ends[-1] = len(text)
-    lines = list(zip(numbers, map(text.__getitem__, map(slice, starts, ends)), strict=True))
-    return lines, (numbers[-1] + text.count("\n", starts[-1]) if starts else text.count("\n") + 1)
+def _candidate_lines(text: str) -> list[int]:
+    """Where the lines start that may be headers (first non-blank '[') or open or close a multi-line string (hold triple quotes)."""
+    starts = {found.start() for found in re.finditer(r"\n[^\S\n]*\[", "\n" + text)}  # a "\n" first lets re skip ahead fast
+    starts.update(text.rfind("\n", 0, found.start()) + 1 for found in re.finditer("\"\"\"|'''", text))
+    return sorted(starts)

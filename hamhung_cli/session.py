@@ -1,7 +1,7 @@
 """One run's store and search index: the store file read and hashed every run, then taken from the cache or parsed.
 
-Hashing what was read (BLAKE2b, under a millisecond for the bundled store) is what names the cache database, so an
-edit is always seen, whatever the file's times say, and the store that is shown is the store that was hashed.
+Hashing what was read (BLAKE2b, under a millisecond for the bundled store) names the cache database, so an edit is
+always seen, whatever the file's times say, and the store that is shown is the store that was hashed.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import cache
-from .store import Store, decode_text, parse, read_bytes, resolve_store_path
+from .store import Store, read_bytes, resolve_store_path
+from .terminal import is_terminal
 
 if TYPE_CHECKING:
     from .search import Index
@@ -48,16 +49,15 @@ class Session:
         """The store read from its file and validated (StoreError lists every problem)."""
         from .validation import validate  # only when the store is read from its file
 
-        with _progress(self._data, f"Reading {self.path}"):
-            text = decode_text(self._data, self.path)
-            return validate(parse(text, self.path), text, self.path)
+        with self._progress(f"Reading {self.path}"):
+            return validate(self._data, self.path)
 
     @cached_property
     def _db(self) -> sqlite3.Connection | None:
         db = cache.open_entry(self.digest)
         if db is None:
             parsed = self.parsed
-            with _progress(self._data, "Indexing the facts for search"):
+            with self._progress("Indexing the facts for search"):
                 db = cache.write_entry(self.digest, parsed)
         return db
 
@@ -66,16 +66,9 @@ class Session:
         key = (self.path, self.digest)
         if key not in _LOADED:
             _LOADED.clear()
-            _LOADED[key] = self._cached_store() or self.parsed
+            cached = cache.cached_store(self._db, self.path, lambda: self.parsed) if self._db else None
+            _LOADED[key] = cached or self.parsed
         return _LOADED[key]
-
-    def _cached_store(self) -> Store | None:
-        if self._db is None:
-            return None
-        try:
-            return cache.cached_store(self._db, self.path, lambda: self.parsed)
-        except cache.Damaged:
-            return None
 
     @cached_property
     def index(self) -> Index:
@@ -96,23 +89,14 @@ class Session:
         self.__dict__["index"] = index = Index(memory_index(self.parsed))
         return index
 
+    @contextmanager
+    def _progress(self, message: str) -> Iterator[None]:
+        """A spinner with the message on a terminal's stderr while a large store is read or indexed; nothing otherwise."""
+        if len(self._data) < ANNOUNCE_BYTES or not (sys.stderr and is_terminal(sys.stderr)):
+            yield
+            return
+        from rich.console import Console
+        from rich.text import Text
 
-@contextmanager
-def _progress(data: bytes, message: str) -> Iterator[None]:
-    """A spinner with the message on a terminal's stderr while a large store is read or indexed; nothing otherwise."""
-    if len(data) < ANNOUNCE_BYTES or not _stderr_is_terminal():
-        yield
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    with Console(stderr=True).status(Text(message)):  # Text: a path's brackets are not markup
-        yield
-
-
-def _stderr_is_terminal() -> bool:
-    isatty: Callable[[], bool] | None = getattr(sys.stderr, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:
-        return False
+        with Console(stderr=True).status(Text(message)):  # Text: a path's brackets are not markup
+            yield

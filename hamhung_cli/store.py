@@ -180,40 +180,34 @@ STDIN = "<stdin>"  # `--facts -` and `hamhung check -`
 _read_from_stdin: list[tuple[object, bytes]] = []  # standard input can be read once: a run that opens the store twice gets the same bytes
 
 
-def _standard_input() -> bytes:
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
-        raise StoreError([Problem(STDIN, None, "standard input is closed")])
-    if not _read_from_stdin or _read_from_stdin[0][0] is not stream:
-        data = stream.read(MAX_STORE_BYTES + 1)
-        if len(data) > MAX_STORE_BYTES:
-            raise StoreError([Problem(STDIN, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
-        _read_from_stdin[:] = [(stream, data)]
-    return _read_from_stdin[0][1]
-
-
 def read_bytes(path: str) -> bytes:
-    """The store's bytes, or a StoreError saying plainly why it cannot be read."""
+    """The store's bytes, or a StoreError saying plainly why it cannot be read (at most MAX_STORE_BYTES of them)."""
     name = str(path)
     if name == STDIN:
-        return _standard_input()
-    try:
-        if os.path.isdir(path):
-            raise StoreError([Problem(name, None, "is a directory, not a fact store file")])
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_STORE_BYTES:
-                raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
-            data = handle.read(MAX_STORE_BYTES + 1)  # bounded: a device or pipe (/dev/zero, <(…)) reports no size
-        if len(data) > MAX_STORE_BYTES:
-            raise StoreError([Problem(name, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
-        return data
-    except FileNotFoundError:
-        raise StoreError([Problem(name, None, "no such file")]) from None
-    except PermissionError:
-        raise StoreError([Problem(name, None, "permission denied")]) from None
-    except OSError as error:
-        raise StoreError([Problem(name, None, f"cannot read: {error.strerror or error}")]) from None
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise StoreError([Problem(STDIN, None, "standard input is closed")])
+        if not _read_from_stdin or _read_from_stdin[0][0] is not stream:
+            _read_from_stdin[:] = [(stream, stream.read(MAX_STORE_BYTES + 1))]
+        data = _read_from_stdin[0][1]
+    else:
+        try:
+            if os.path.isdir(path):
+                raise StoreError([Problem(name, None, "is a directory, not a fact store file")])
+            with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > MAX_STORE_BYTES:
+                    raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
+                data = handle.read(MAX_STORE_BYTES + 1)  # bounded: a device or pipe (/dev/zero, <(…)) reports no size
+        except FileNotFoundError:
+            raise StoreError([Problem(name, None, "no such file")]) from None
+        except PermissionError:
+            raise StoreError([Problem(name, None, "permission denied")]) from None
+        except OSError as error:
+            raise StoreError([Problem(name, None, f"cannot read: {error.strerror or error}")]) from None
+    if len(data) > MAX_STORE_BYTES:
+        raise StoreError([Problem(name, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
+    return data
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -250,8 +244,6 @@ def parse(text: str, name: str) -> dict[str, Any]:
     except RecursionError:
         raise StoreError([Problem(name, _deep_line(text), "invalid TOML: arrays or inline tables nested too deeply")]) from None
     except ValueError:  # not a TOMLDecodeError: int() refuses an integer of more digits than sys.get_int_max_str_digits()
-        import sys
-
         limit = sys.get_int_max_str_digits()
         runs = re.finditer(rf"(?<![0-9_])[0-9_]{{{limit + 1},}}", text)  # each run of digits tried once: linear time
         found = next((run for run in runs if len(run.group().replace("_", "")) > limit), None)

@@ -1,6 +1,7 @@
 """Validating a parsed store into records, collecting every problem with its file:line.
 
-`hamhung check` lists them all; every other command refuses a bad store with the first one.
+`hamhung check` lists them all; every other command refuses a bad store with the first one. Each kind of entry is a
+table of its keys (FACT, TABLE …) in the order they are checked, each with the `Entry` method that reads it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from typing import Any
 
 from .errors import Problem, StoreError
@@ -19,22 +21,23 @@ SCHEMA_VERSION = 1
 SEVERITIES = ("high", "medium", "low")
 NAME_FORMS = ("mr", "rr", "hangul", "hanja")
 RESERVED_ROW_KEYS = frozenset({"id", "names", "aliases", "sources", "note"})
+RENAMED = {"seed": "document"}  # keys of schema 1's first release, reported with their new name
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 _CITATION = re.compile(r"^([a-z0-9][a-z0-9.\-]*)((?:\[[^\[\]]+\])*)$")
 
+KeyPath = tuple[Any, ...]  # where in the parsed TOML: ("fact", 3, "claim", 0)
+
 
 def load(path: str | os.PathLike[str]) -> Store:
     """Read, parse and validate a store; StoreError lists every problem."""
-    text = decode_text(read_bytes(os.fspath(path)), str(path))
-    return validate(parse(text, str(path)), text, str(path))
+    return validate(read_bytes(os.fspath(path)), str(path))
 
 
-def validate(data: dict[str, Any], text: str, name: str) -> Store:
-    return Validator(name, text).build(data)
-
-
-# --------------------------------------------------------------------------- validating
+def validate(data: bytes, name: str) -> Store:
+    """The store in these bytes, read from `name`; StoreError lists every problem."""
+    text = decode_text(data, name)
+    return Validator(name, text).build(parse(text, name))
 
 
 class Validator:
@@ -44,15 +47,74 @@ class Validator:
         self.name = name
         self.locator = Locator(text)
         self.problems: list[Problem] = []
-        self._citations_by_text: dict[str, Citation | None] = {}  # "grok-climate[15]" → Citation("grok-climate", "[15]"), None if malformed
+        self.sources: dict[str, Source] = {}
+        self.topics: dict[str, Topic] = {}
+        self.ids: dict[str, tuple[str, KeyPath]] = {}  # every fact and table id → what it is and where, for a duplicate's message
 
-    # -- problem helpers ------------------------------------------------------
-
-    def problem(self, path: tuple[Any, ...], message: str, key: str | None = None) -> None:
+    def problem(self, path: KeyPath, message: str, key: str | None = None) -> None:
         self.problems.append(Problem(self.name, self.locator.line(path, key), message))
 
-    def _check_keys(self, path: tuple[Any, ...], data: dict[str, Any], allowed: set[str] | frozenset[str], what: str) -> None:
-        if data.keys() <= allowed:  # (allowed.issuperset(data) would first copy the keys into a new set)
+    def build(self, data: dict[str, Any]) -> Store:
+        self.check_keys((), data, {"schema", "store", "source", "topic", "fact", "table"}, "the store")
+        schema = data.get("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION:
+            self.problem((), f"schema {schema!r} is not supported (this version reads schema {SCHEMA_VERSION})", "schema")
+        meta = data.get("store", {})
+        if not isinstance(meta, dict):
+            self.problem(("store",), "'store' must be a table")
+            meta = {}
+        head = self.read(("store",), meta, "[store]", STORE).values
+        for path, entry in self.entries(data, "source"):
+            values = self.read(path, entry, "[[source]]", SOURCE).values
+            del values["seed"]
+            if None not in (values["id"], values["title"], values["publisher"]):
+                self._declare(path, values, "source", self.sources, Source)
+        for path, entry in self.entries(data, "topic"):
+            values = self.read(path, entry, "[[topic]]", TOPIC).values
+            if values["id"] is not None and values["title"] is not None:
+                self._declare(path, values | {"summary": values["summary"] or ""}, "topic", self.topics, Topic)
+        if not data:
+            self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
+        elif not data.get("topic"):
+            self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
+        facts = {fact.id: fact for path, entry in self.entries(data, "fact") if (fact := self._fact(path, entry))}
+        tables = {table.id: table for path, entry in self.entries(data, "table") if (table := self._table(path, entry))}
+        self._check_related(facts)
+        if self.problems:
+            self.problems.sort(key=lambda p: p.line or 0)
+            raise StoreError(self.problems)
+        name = head["name"] or os.path.splitext(os.path.basename(self.name))[0] or "unnamed"  # my-notes.toml: "my-notes"
+        return Store(self.name, name, head["summary"] or "", head["names"], head["aliases"], self.sources, self.topics, facts, tables)
+
+    def entries(self, data: dict[str, Any], key: str, path: KeyPath = ()) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
+        """The tables in the array data[key] ([[key]]), each with its path; anything else is a problem."""
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            where = ".".join(str(p) for p in path[::2] + (key,))
+            self.problem(path + (key,), f"'{key}' must be an array of tables ([[{where}]]), not {_type_name(value)}", key)
+            return
+        for index, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                self.problem(path + (key, index), f"entry {index + 1} of '{key}' must be a table, not {_type_name(entry)}")
+                continue
+            yield path + (key, index), entry
+
+    def read(
+        self, path: KeyPath, data: dict[str, Any], header: str, fields: Fields, named: Callable[[Any], str] | None = None, also: Iterable[str] = ()
+    ) -> Entry:
+        """Check an entry's keys (those of `fields`, and `also`, which the caller reads), then read `fields` in order.
+
+        Messages call the entry `header` ("[[fact]]"), then what `named` makes of its id ("fact 'x'"), once read."""
+        self.check_keys(path, data, fields.keys() | set(also) if also else fields.keys(), header)
+        entry = Entry(self, path, data, header)
+        for key, read in fields.items():
+            entry.values[RECORD_FIELD.get(key, key)] = read(entry, key)
+            if key == "id" and named:
+                entry.what = named(entry.values["id"])
+        return entry
+
+    def check_keys(self, path: KeyPath, data: dict[str, Any], allowed: Any, what: str) -> None:
+        if data.keys() <= allowed:
             return
         for key in data:
             if key not in allowed:
@@ -60,422 +122,292 @@ class Validator:
                 more = f" (did you mean '{hint}'?)" if hint else f" (allowed: {', '.join(sorted(allowed))})"
                 self.problem(path, f"unknown key '{key}' in {what}{more}", key)
 
-    def _string(self, path: tuple[Any, ...], data: dict[str, Any], key: str, what: str, required: bool = True) -> str | None:
-        if key not in data:
-            if required:
-                self.problem(path, f"{what} is missing '{key}'")
-            return None
-        value = data[key]
-        if not isinstance(value, str):
-            self.problem(path, f"'{key}' in {what} must be text, not {_type_name(value)}", key)
-            return None
-        if required and not value.strip():
-            self.problem(path, f"'{key}' in {what} is empty", key)
-            return None
-        return value
-
-    def _strings(self, path: tuple[Any, ...], data: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
-        if key not in data:
-            return ()
-        value = data[key]
-        if not isinstance(value, list) or not _all_text(value):
-            self.problem(path, f"'{key}' in {what} must be a list of text", key)
-            return ()
-        return tuple(value)
-
-    def _number(self, path: tuple[Any, ...], value: Any, key: str, what: str) -> float | int | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(path, f"'{key}' in {what} must be a number, not {_type_name(value)}", key)
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.problem(path, f"'{key}' in {what} must be a finite number, not {value}", key)
-            return None
-        return value
-
-    def _scalar(self, path: tuple[Any, ...], value: Any, key: str, what: str) -> float | int | str | None:
-        if isinstance(value, str):
-            return value
-        return self._number(path, value, key, what)
-
-    def _id(self, path: tuple[Any, ...], data: dict[str, Any], what: str, pattern: str = _ID) -> str | None:
-        value = self._string(path, data, "id", what)
-        if value is not None and not pattern.match(value):
-            self.problem(path, f"id '{value}' in {what} must be lowercase letters, digits, '-'" + (" or '.'" if pattern is _ID else ""), "id")
-            return None
-        return value
-
-    def _names(self, path: tuple[Any, ...], data: dict[str, Any], what: str) -> tuple[tuple[str, str], ...]:
-        if "names" not in data:
-            return ()
-        value = data["names"]
-        if not isinstance(value, dict):
-            self.problem(path, f'\'names\' in {what} must be a table like {{ mr = "…", rr = "…", hangul = "…" }}', "names")
-            return ()
-        out = []
-        for form, name in value.items():
-            if form not in NAME_FORMS:
-                self.problem(path, f"unknown name form '{form}' in {what} (allowed: {', '.join(NAME_FORMS)})", "names")
-            elif not isinstance(name, str) or not name.strip():
-                self.problem(path, f"name '{form}' in {what} must be non-empty text", "names")
-            else:
-                out.append((form, name))
-        return tuple(out)
-
-    def _entries(self, data: dict[str, Any], key: str, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.problem(
-                path + (key,), f"'{key}' must be an array of tables ([[{'.'.join(str(p) for p in path[::2] + (key,))}]]), not {_type_name(value)}", key
-            )
-            return
-        for index, entry in enumerate(value):
-            entry_path = path + (key, index)
-            if not isinstance(entry, dict):
-                self.problem(entry_path, f"entry {index + 1} of '{key}' must be a table, not {_type_name(entry)}")
-                continue
-            yield entry_path, entry
-
-    # -- the store ------------------------------------------------------------
-
-    def build(self, data: dict[str, Any]) -> Store:
-        name, summary, names, aliases, sources, topics = self.head(data)
-        ids: dict[str, tuple[str, tuple[Any, ...]]] = {}  # every fact and table id → what it is and where, for a duplicate's message
-        facts = self.facts(data, topics, sources, ids)
-        tables = self.tables(data, topics, sources, ids)
-        self.check_related(facts, ids)
-        self.raise_problems()
-        return Store(self.name, name, summary, names, aliases, sources, topics, facts, tables)
-
-    def raise_problems(self) -> None:
-        """A StoreError listing every problem found so far, in the order of their lines (if there are any)."""
-        if self.problems:
-            self.problems.sort(key=lambda p: p.line or 0)
-            raise StoreError(self.problems)
-
-    def head(self, data: dict[str, Any]) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...], dict[str, Source], dict[str, Topic]]:
-        """The store's name, summary, names and aliases, its sources and its topics: what facts and tables refer to."""
-        self._check_keys((), data, {"schema", "store", "source", "topic", "fact", "table"}, "the store")
-        schema = data.get("schema", SCHEMA_VERSION)
-        if schema != SCHEMA_VERSION:
-            self.problem((), f"schema {schema!r} is not supported (this version reads schema {SCHEMA_VERSION})", "schema")
-
-        meta = data.get("store", {})
-        if not isinstance(meta, dict):
-            self.problem(("store",), "'store' must be a table")
-            meta = {}
-        self._check_keys(("store",), meta, {"name", "summary", "names", "aliases"}, "[store]")
-        # A store without a name is called after its file ("my-notes" for my-notes.toml).
-        name = self._string(("store",), meta, "name", "[store]", required=False) or os.path.splitext(os.path.basename(self.name))[0] or "unnamed"
-        summary = self._string(("store",), meta, "summary", "[store]", required=False) or ""
-        names = self._names(("store",), meta, "[store]")
-        aliases = self._strings(("store",), meta, "aliases", "[store]")
-
-        sources = self._sources(data)
-        topics = self._topics(data)
-        if not data:
-            self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
-        elif not data.get("topic"):
-            self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
-        return name, summary, names, aliases, sources, topics
-
-    def _sources(self, data: dict[str, Any]) -> dict[str, Source]:
-        sources: dict[str, Source] = {}
-        renamed = {"seed": "document"}  # keys of schema 1's first release, reported with their new name
-        allowed = {"id", "title", "publisher", "document", "part", "cites", "url", "note", *renamed}
-        for path, entry in self._entries(data, "source"):
-            self._check_keys(path, entry, allowed, "[[source]]")
-            for old, new in renamed.items():
-                if old in entry:
-                    self.problem(path, f"'{old}' in [[source]] is now called '{new}'", old)
-            source_id = self._id(path, entry, "[[source]]")
-            fields = {k: self._string(path, entry, k, "[[source]]") for k in ("title", "publisher")}
-            optional = {k: self._string(path, entry, k, "[[source]]", required=False) for k in ("document", "part", "cites", "url", "note")}
-            if source_id is None or None in fields.values():
-                continue
-            if source_id in sources:
-                self.problem(path, f"duplicate source id '{source_id}' (first defined at line {sources[source_id].line})", "id")
-                continue
-            sources[source_id] = Source(source_id, line=self.locator.line(path), **fields, **optional)  # type: ignore[arg-type]
-        return sources
-
-    def _topics(self, data: dict[str, Any]) -> dict[str, Topic]:
-        topics: dict[str, Topic] = {}
-        for path, entry in self._entries(data, "topic"):
-            self._check_keys(path, entry, {"id", "title", "summary", "aliases"}, "[[topic]]")
-            topic_id = self._id(path, entry, "[[topic]]", _SLUG)
-            title = self._string(path, entry, "title", "[[topic]]")
-            summary = self._string(path, entry, "summary", "[[topic]]", required=False) or ""
-            aliases = self._strings(path, entry, "aliases", "[[topic]]")
-            if topic_id is None or title is None:
-                continue
-            if topic_id in topics:
-                self.problem(path, f"duplicate topic id '{topic_id}' (first defined at line {topics[topic_id].line})", "id")
-                continue
-            topics[topic_id] = Topic(topic_id, title, summary, aliases, self.locator.line(path))
-        return topics
-
-    def _citations(self, path: tuple[Any, ...], entry: dict[str, Any], what: str, sources: dict[str, Source], required: bool) -> tuple[Citation, ...]:
-        value = entry.get("sources")
-        if value is None:
-            if required:
-                self.problem(path, f"{what} has no 'sources': every fact must name where it comes from")
-            return ()
-        if not isinstance(value, list) or not _all_text(value):
-            self.problem(path, f"'sources' in {what} must be a list of source ids", "sources")
-            return ()
-        if required and not value:
-            self.problem(path, f"'sources' in {what} is empty: every fact must name where it comes from", "sources")
-        out = []
-        parsed = self._citations_by_text
-        for text in value:
-            if text in parsed:  # a store cites its few sources over and over: one (immutable) Citation for each way of writing one
-                citation = parsed[text]
-            else:
-                match = _CITATION.match(text.strip())
-                citation = parsed[text] = Citation(*match.groups()) if match else None
-            if citation is None:
-                self.problem(path, f"'{text}' in {what} is not a source id (like 'wp-ref-3' or 'grok-climate[15]')", "sources")
-                continue
-            if citation.source not in sources:
-                hint = _closest(citation.source, sources)
-                self.problem(path, f"unknown source '{citation.source}' in {what}" + (f" (did you mean '{hint}'?)" if hint else ""), "sources")
-                continue
-            out.append(citation)
-        return tuple(out)
-
-    def _topic_ref(self, path: tuple[Any, ...], entry: dict[str, Any], what: str, topics: dict[str, Topic]) -> str | None:
-        topic = self._string(path, entry, "topic", what)
-        if topic is not None and topic not in topics:
-            hint = _closest(topic, topics)
-            self.problem(path, f"unknown topic '{topic}' in {what}" + (f" (did you mean '{hint}'?)" if hint else " (declare it with [[topic]])"), "topic")
-            return None
-        return topic
-
-    def _claim_of(self, path: tuple[Any, ...], entry: dict[str, Any], sources: dict[str, Source]) -> Claim | None:
-        self._check_keys(path, entry, {"text", "sources", "value", "unit"}, "[[fact.claim]]")
-        text = self._string(path, entry, "text", "[[fact.claim]]")
-        citations = self._citations(path, entry, "[[fact.claim]]", sources, required=True)
-        value, unit = self._value_unit(path, entry, "[[fact.claim]]")
-        if text is None:
-            return None
-        return Claim(text, citations, value, unit)
-
-    def _value_unit(self, path: tuple[Any, ...], entry: dict[str, Any], what: str) -> tuple[float | int | str | None, str | None]:
-        value = self._scalar(path, entry["value"], "value", what) if "value" in entry else None
-        unit = self._string(path, entry, "unit", what, required=False) if "unit" in entry else None
-        if unit is not None and "value" not in entry:
-            self.problem(path, f"'unit' in {what} needs a 'value'", "unit")
-        return value, unit
-
-    def facts(self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> dict[str, Fact]:
-        facts: dict[str, Fact] = {}
-        allowed = {"id", "topic", "text", "sources", "value", "unit", "aliases", "names", "note", "related", "claim", "severity", "questions"}
-        for path, entry in self._entries(data, "fact"):
-            self._check_keys(path, entry, allowed, "[[fact]]")
-            fact_id = self._id(path, entry, "[[fact]]")
-            what = f"fact '{fact_id}'" if fact_id else "[[fact]]"
-            topic = self._topic_ref(path, entry, what, topics)
-            text = self._string(path, entry, "text", what)
-            claims = tuple(c for p, e in self._entries(entry, "claim", path) if (c := self._claim_of(p, e, sources))) if "claim" in entry else ()
-            if "claim" in entry and isinstance(entry["claim"], list) and len(entry["claim"]) == 1:
-                self.problem(path, f"{what} has one claim; a dispute needs two or more (or put the claim in the fact)", "claim")
-            citations = self._citations(path, entry, what, sources, required=not claims)
-            # Optional keys that are absent skip their helper, which would only return the empty value: over 100,000 facts the calls add up.
-            value, unit = self._value_unit(path, entry, what) if "value" in entry or "unit" in entry else (None, None)
-            severity = self._string(path, entry, "severity", what, required=False) if "severity" in entry else None
-            if severity is not None and severity not in SEVERITIES:
-                self.problem(path, f"severity '{severity}' in {what} must be one of {', '.join(SEVERITIES)}", "severity")
-            if severity is not None and not claims:
-                self.problem(path, f"'severity' in {what} only applies to a disputed fact (one with [[fact.claim]] entries)", "severity")
-            related = self._strings(path, entry, "related", what) if "related" in entry else ()
-            fact = Fact(  # by position, in field order: keywords take 1.2 µs more a fact, a tenth of validating a large store
-                fact_id or "",
-                topic or "",
-                text or "",
-                citations,
-                value,
-                unit,
-                self._strings(path, entry, "aliases", what) if "aliases" in entry else (),
-                self._names(path, entry, what) if "names" in entry else (),
-                self._string(path, entry, "note", what, required=False) if "note" in entry else None,
-                related,
-                claims,
-                severity if severity in SEVERITIES else ("medium" if claims else None),
-                self.locator.line(path),
-                self._strings(path, entry, "questions", what) if "questions" in entry else (),
-            )
-            if not (fact_id and topic and text):
-                continue
-            if self._claim_id(ids, fact_id, path, "fact"):
-                facts[fact_id] = fact
-        return facts
-
-    def _claim_id(self, ids: dict[str, tuple[str, tuple[Any, ...]]], new_id: str, path: tuple[Any, ...], what: str) -> bool:
-        if new_id in ids:
-            first, first_path = ids[new_id]
-            self.problem(path, f"duplicate id '{new_id}' ({what}; already used by the {first} at line {self.locator.line(first_path)})", "id")
+    def _unique(self, path: KeyPath, new_id: str, kind: str) -> bool:
+        """Whether a fact or table id is new (else a problem); its first use is remembered for a duplicate's message."""
+        if new_id in self.ids:
+            first, first_path = self.ids[new_id]
+            self.problem(path, f"duplicate id '{new_id}' ({kind}; already used by the {first} at line {self.locator.line(first_path)})", "id")
             return False
-        ids[new_id] = (what, path)  # the message is written only for a duplicate
+        self.ids[new_id] = (kind, path)
         return True
 
-    def check_related(self, facts: dict[str, Fact], ids: dict[str, tuple[str, tuple[Any, ...]]]) -> None:
+    # -- the kinds of entry --------------------------------------------------------
+
+    def _declare(self, path: KeyPath, values: dict[str, Any], kind: str, declared: dict[str, Any], record: Callable[..., Any]) -> None:
+        """A source or topic, under its id unless that is taken."""
+        if values["id"] in declared:
+            self.problem(path, f"duplicate {kind} id '{values['id']}' (first defined at line {declared[values['id']].line})", "id")
+        else:
+            declared[values["id"]] = record(**values, line=self.locator.line(path))
+
+    def _fact(self, path: KeyPath, data: dict[str, Any]) -> Fact | None:
+        values = self.read(path, data, "[[fact]]", FACT, lambda fact_id: f"fact '{fact_id}'" if fact_id else "[[fact]]").values
+        if not (values["id"] and values["topic"] and values["text"]) or not self._unique(path, values["id"], "fact"):
+            return None
+        return Fact(**values, line=self.locator.line(path))
+
+    def claim(self, path: KeyPath, data: dict[str, Any]) -> Claim | None:
+        values = self.read(path, data, "[[fact.claim]]", CLAIM).values
+        return Claim(**values) if values["text"] is not None else None
+
+    def _table(self, path: KeyPath, data: dict[str, Any]) -> Table | None:
+        entry = self.read(path, data, "[[table]]", TABLE, lambda table_id: f"table '{table_id}'" if table_id else "[[table]]", TABLE_MORE)
+        table_id, seen = entry.values["id"], {}
+        for row in entry.values["rows"]:
+            if row.id in seen:
+                self.problems.append(Problem(self.name, row.line, f"duplicate row id '{row.id}' in {entry.what} (first at line {seen[row.id]})"))
+            seen.setdefault(row.id, row.line)
+            if f"{table_id}.{row.id}" in self.ids:  # `hamhung fact TABLE.ROW` would find only one of the two
+                kind, first_path = self.ids[f"{table_id}.{row.id}"]
+                message = f"row id '{table_id}.{row.id}' is also the id of the {kind} at line {self.locator.line(first_path)}"
+                self.problems.append(Problem(self.name, row.line, message))
+        if not (table_id and entry.values["topic"] and entry.values["title"] and entry.values["kind"] in ("monthly", "records")):
+            return None
+        more = entry.read(TABLE_MORE)  # only once the table is whole
+        return Table(**entry.values, **more, line=self.locator.line(path)) if self._unique(path, table_id, "table") else None
+
+    def monthly_row(self, path: KeyPath, data: dict[str, Any], table: str) -> MonthlyRow | None:
+        entry = self.read(path, data, f"a row of {table}", MONTHLY_ROW, lambda row_id: f"row '{row_id}' of {table}", {"aliases"})
+        values = entry.values
+        if (values["alt_values"] is not None or values["alt_year"] is not None) and values["alt_unit"] is None:
+            entry.problem(f"{entry.what} gives alternative values without 'alt_unit'", "alt_unit")
+        if not (values["id"] and values["label"] and values["unit"] and values["values"]):
+            return None
+        return MonthlyRow(**values, aliases=entry.texts("aliases"), line=self.locator.line(path))
+
+    def record_row(self, path: KeyPath, data: dict[str, Any], table: str, columns: tuple[Column, ...]) -> RecordRow | None:
+        also = {c.key for c in columns} | RESERVED_ROW_KEYS
+        entry = self.read(path, data, f"a row of {table}", {"id": Entry.slug}, lambda row_id: f"row '{row_id}' of {table}", also)
+        cells = tuple((c.key, value) for c in columns if c.key in data and (value := entry.scalar(data[c.key], c.key)) is not None)
+        if not any(c.key in data for c in columns):  # a value of the wrong type was reported above
+            entry.problem(f"{entry.what} has no values for any column")
+        if entry.values["id"] is None:
+            return None
+        return RecordRow(entry.values["id"], cells, **entry.read(RECORD_ROW_MORE), line=self.locator.line(path))
+
+    def _check_related(self, facts: dict[str, Fact]) -> None:
         for fact in facts.values():
             for other in fact.related:
-                if other not in ids:
-                    hint = _closest(other, ids)
-                    self.problems.append(
-                        Problem(self.name, fact.line, f"fact '{fact.id}' is related to unknown id '{other}'" + (f" (did you mean '{hint}'?)" if hint else ""))
-                    )
+                if other not in self.ids:
+                    hint = _closest(other, self.ids)
+                    message = f"fact '{fact.id}' is related to unknown id '{other}'" + (f" (did you mean '{hint}'?)" if hint else "")
+                    self.problems.append(Problem(self.name, fact.line, message))
                 elif other == fact.id:
                     self.problems.append(Problem(self.name, fact.line, f"fact '{fact.id}' lists itself in 'related'"))
 
-    def tables(
-        self, data: dict[str, Any], topics: dict[str, Topic], sources: dict[str, Source], ids: dict[str, tuple[str, tuple[Any, ...]]]
-    ) -> dict[str, Table]:
-        tables: dict[str, Table] = {}
-        allowed = {"id", "topic", "title", "kind", "sources", "period", "note", "aliases", "columns", "row", "questions"}
-        for path, entry in self._entries(data, "table"):
-            self._check_keys(path, entry, allowed, "[[table]]")
-            table_id = self._id(path, entry, "[[table]]", _SLUG)
-            what = f"table '{table_id}'" if table_id else "[[table]]"
-            topic = self._topic_ref(path, entry, what, topics)
-            title = self._string(path, entry, "title", what)
-            kind = self._string(path, entry, "kind", what)
-            citations = self._citations(path, entry, what, sources, required=True)
-            columns: tuple[Column, ...] = ()
-            rows: tuple[MonthlyRow | RecordRow, ...] = ()
-            if kind == "monthly":
-                if "columns" in entry:
-                    self.problem(path, f"{what} is monthly: its columns are the months, so 'columns' does not apply", "columns")
-                rows = tuple(r for p, e in self._entries(entry, "row", path) if (r := self._monthly_row(p, e, what)))
-            elif kind == "records":
-                columns = self._columns(path, entry, what)
-                rows = tuple(r for p, e in self._entries(entry, "row", path) if (r := self._record_row(p, e, what, columns, sources)))
-            elif kind is not None:
-                self.problem(path, f"kind '{kind}' in {what} must be 'monthly' or 'records'", "kind")
-            seen: dict[str, int | None] = {}
-            for row in rows:
-                if row.id in seen:
-                    self.problems.append(Problem(self.name, row.line, f"duplicate row id '{row.id}' in {what} (first at line {seen[row.id]})"))
-                seen.setdefault(row.id, row.line)
-                full = f"{table_id}.{row.id}"
-                if full in ids:  # `hamhung fact TABLE.ROW` would find only one of the two
-                    first, first_path = ids[full]
-                    message = f"row id '{full}' is also the id of the {first} at line {self.locator.line(first_path)}"
-                    self.problems.append(Problem(self.name, row.line, message))
-            if not (table_id and topic and title and kind in ("monthly", "records")):
-                continue
-            table = Table(
-                id=table_id,
-                topic=topic,
-                title=title,
-                kind=kind,  # type: ignore[arg-type]
-                sources=citations,
-                columns=columns,
-                rows=rows,
-                period=self._string(path, entry, "period", what, required=False),
-                note=self._string(path, entry, "note", what, required=False),
-                aliases=self._strings(path, entry, "aliases", what),
-                line=self.locator.line(path),
-                questions=self._strings(path, entry, "questions", what),
-            )
-            if self._claim_id(ids, table_id, path, "table"):
-                tables[table_id] = table
-        return tables
 
-    def _months(self, path: tuple[Any, ...], entry: dict[str, Any], key: str, what: str) -> tuple[float, ...] | None:
-        values = entry.get(key)
-        if not isinstance(values, list):
-            self.problem(path, f"'{key}' in {what} must be a list of 12 numbers (January to December)", key)
-            return None
-        if len(values) != 12:
-            self.problem(path, f"'{key}' in {what} has {len(values)} values; a monthly row needs exactly 12 (January to December)", key)
-            return None
-        numbers = [self._number(path, v, key, what) for v in values]
-        if any(n is None for n in numbers):
-            return None
-        return tuple(numbers)  # type: ignore[arg-type]  # as the source gives them: -5 stays an integer
+class Entry:
+    """One table of the TOML being read: each method reads data[key] (absent: its empty value), reports what is wrong
+    with it, and returns the value to keep. `values` holds what has been read so far, by record field."""
 
-    def _monthly_row(self, path: tuple[Any, ...], entry: dict[str, Any], table: str) -> MonthlyRow | None:
-        allowed = {"id", "label", "unit", "values", "year", "alt_unit", "alt_values", "alt_year", "aliases"}
-        self._check_keys(path, entry, allowed, f"a row of {table}")
-        row_id = self._id(path, entry, f"a row of {table}", _SLUG)
-        what = f"row '{row_id}' of {table}"
-        label = self._string(path, entry, "label", what)
-        unit = self._string(path, entry, "unit", what)
-        values = self._months(path, entry, "values", what)
-        year = self._number(path, entry["year"], "year", what) if "year" in entry else None
-        alt_unit = self._string(path, entry, "alt_unit", what, required=False)
-        alt_values = self._months(path, entry, "alt_values", what) if "alt_values" in entry else None
-        alt_year = self._number(path, entry["alt_year"], "alt_year", what) if "alt_year" in entry else None
-        if (alt_values is not None or alt_year is not None) and alt_unit is None:
-            self.problem(path, f"{what} gives alternative values without 'alt_unit'", "alt_unit")
-        if not (row_id and label and unit and values):
-            return None
-        return MonthlyRow(
-            row_id, label, unit, values,
-            year, alt_unit, alt_values, alt_year,
-            self._strings(path, entry, "aliases", what), self.locator.line(path),
-        )  # fmt: skip
+    def __init__(self, validator: Validator, path: KeyPath, data: dict[str, Any], what: str) -> None:
+        self.validator, self.path, self.data, self.what = validator, path, data, what
+        self.values: dict[str, Any] = {}
 
-    def _columns(self, path: tuple[Any, ...], entry: dict[str, Any], what: str) -> tuple[Column, ...]:
-        value = entry.get("columns")
-        if not isinstance(value, list) or not value:
-            self.problem(path, f'{what} needs \'columns\', a list like [{{ key = "name", title = "Name" }}]', "columns")
+    def problem(self, message: str, key: str | None = None) -> None:
+        self.validator.problem(self.path, message, key)
+
+    def read(self, fields: Fields) -> dict[str, Any]:
+        return {key: read(self, key) for key, read in fields.items()}
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        if key not in self.data:
+            if required:
+                self.problem(f"{self.what} is missing '{key}'")
+            return None
+        value = self.data[key]
+        if not isinstance(value, str):
+            self.problem(f"'{key}' in {self.what} must be text, not {_type_name(value)}", key)
+            return None
+        if required and not value.strip():
+            self.problem(f"'{key}' in {self.what} is empty", key)
+            return None
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(f"'{key}' in {self.what} must be a list of text", key)
             return ()
-        columns = []
+        return tuple(value)
+
+    def id(self, key: str, pattern: re.Pattern[str] = _ID) -> str | None:
+        value = self.text(key)
+        if value is not None and not pattern.match(value):
+            self.problem(f"id '{value}' in {self.what} must be lowercase letters, digits, '-'" + (" or '.'" if pattern is _ID else ""), key)
+            return None
+        return value
+
+    def slug(self, key: str) -> str | None:
+        return self.id(key, _SLUG)
+
+    def renamed(self, key: str) -> None:
+        if key in self.data:
+            self.problem(f"'{key}' in {self.what} is now called '{RENAMED[key]}'", key)
+
+    def names(self, key: str) -> tuple[tuple[str, str], ...]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(f'\'{key}\' in {self.what} must be a table like {{ mr = "…", rr = "…", hangul = "…" }}', key)
+            return ()
+        names = []
+        for form, name in value.items():
+            if form not in NAME_FORMS:
+                self.problem(f"unknown name form '{form}' in {self.what} (allowed: {', '.join(NAME_FORMS)})", key)
+            elif not isinstance(name, str) or not name.strip():
+                self.problem(f"name '{form}' in {self.what} must be non-empty text", key)
+            else:
+                names.append((form, name))
+        return tuple(names)
+
+    def scalar(self, value: Any, key: str, text: bool = True) -> Any:
+        """Text (if `text`) or a finite number, as the store gives it: -5 stays an integer."""
+        if text and isinstance(value, str):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(f"'{key}' in {self.what} must be a number, not {_type_name(value)}", key)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(f"'{key}' in {self.what} must be a finite number, not {value}", key)
+            return None
+        return value
+
+    def value(self, key: str, text: bool = True) -> Any:
+        return self.scalar(self.data[key], key, text) if key in self.data else None
+
+    def unit(self, key: str) -> str | None:
+        unit = self.text(key, required=False)
+        if unit is not None and "value" not in self.data:
+            self.problem(f"'unit' in {self.what} needs a 'value'", key)
+        return unit
+
+    def topic(self, key: str) -> str | None:
+        topic = self.text(key)
+        if topic is not None and topic not in self.validator.topics:
+            hint = _closest(topic, self.validator.topics)
+            self.problem(f"unknown topic '{topic}' in {self.what}" + (f" (did you mean '{hint}'?)" if hint else " (declare it with [[topic]])"), key)
+            return None
+        return topic
+
+    def citations(self, key: str, required: bool = True) -> tuple[Citation, ...]:
+        """The sources an entry cites: required unless it is a record row, or a fact whose claims cite theirs."""
+        required = required and not self.values.get("claims")
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{self.what} has no 'sources': every fact must name where it comes from")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(f"'sources' in {self.what} must be a list of source ids", key)
+            return ()
+        if required and not value:
+            self.problem(f"'sources' in {self.what} is empty: every fact must name where it comes from", key)
+        citations = []
+        for text in value:
+            citation = _citation(text)
+            if citation is None:
+                self.problem(f"'{text}' in {self.what} is not a source id (like 'wp-ref-3' or 'grok-climate[15]')", key)
+            elif citation.source not in self.validator.sources:
+                hint = _closest(citation.source, self.validator.sources)
+                self.problem(f"unknown source '{citation.source}' in {self.what}" + (f" (did you mean '{hint}'?)" if hint else ""), key)
+            else:
+                citations.append(citation)
+        return tuple(citations)
+
+    def claims(self, key: str) -> tuple[Claim, ...]:
+        if key not in self.data:
+            return ()
+        claims = tuple(claim for path, data in self.validator.entries(self.data, key, self.path) if (claim := self.validator.claim(path, data)))
+        if isinstance(self.data[key], list) and len(self.data[key]) == 1:
+            self.problem(f"{self.what} has one claim; a dispute needs two or more (or put the claim in the fact)", key)
+        return claims
+
+    def severity(self, key: str) -> str | None:
+        severity = self.text(key, required=False)
+        if severity is not None and severity not in SEVERITIES:
+            self.problem(f"severity '{severity}' in {self.what} must be one of {', '.join(SEVERITIES)}", key)
+        if severity is not None and not self.values["claims"]:
+            self.problem(f"'severity' in {self.what} only applies to a disputed fact (one with [[fact.claim]] entries)", key)
+        return severity if severity in SEVERITIES else ("medium" if self.values["claims"] else None)
+
+    def months(self, key: str, required: bool = True) -> tuple[float, ...] | None:
+        months = self.data.get(key)
+        if months is None and not required:
+            return None
+        if not isinstance(months, list):
+            self.problem(f"'{key}' in {self.what} must be a list of 12 numbers (January to December)", key)
+            return None
+        if len(months) != 12:
+            self.problem(f"'{key}' in {self.what} has {len(months)} values; a monthly row needs exactly 12 (January to December)", key)
+            return None
+        numbers = [self.scalar(month, key, text=False) for month in months]
+        return None if None in numbers else tuple(numbers)
+
+    def columns(self, key: str) -> tuple[Column, ...]:
+        """A records table's columns (a monthly table's are the months)."""
+        kind, value = self.values["kind"], self.data.get(key)
+        if kind == "monthly" and key in self.data:
+            self.problem(f"{self.what} is monthly: its columns are the months, so 'columns' does not apply", key)
+        elif kind not in (None, "monthly", "records"):
+            self.problem(f"kind '{kind}' in {self.what} must be 'monthly' or 'records'", "kind")
+        if kind != "records":
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem(f'{self.what} needs \'columns\', a list like [{{ key = "name", title = "Name" }}]', key)
+            return ()
+        columns: list[Column] = []
         for item in value:
             if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not isinstance(item.get("title"), str):
-                self.problem(path, f"each column of {what} needs text 'key' and 'title'", "columns")
+                self.problem(f"each column of {self.what} needs text 'key' and 'title'", key)
                 continue
             extra = set(item) - {"key", "title", "unit"}
             if extra:
-                self.problem(path, f"unknown column field(s) {', '.join(sorted(extra))} in {what}", "columns")
-            key = item["key"]
-            if not _SLUG.match(key.replace("_", "-")) or key in RESERVED_ROW_KEYS:
-                self.problem(path, f"column key '{key}' in {what} must be a lowercase slug other than {', '.join(sorted(RESERVED_ROW_KEYS))}", "columns")
-                continue
-            if any(c.key == key for c in columns):
-                self.problem(path, f"duplicate column key '{key}' in {what}", "columns")
-                continue
-            unit = item.get("unit")
-            columns.append(Column(key, item["title"], unit if isinstance(unit, str) else None))
+                self.problem(f"unknown column field(s) {', '.join(sorted(extra))} in {self.what}", key)
+            if not _SLUG.match(item["key"].replace("_", "-")) or item["key"] in RESERVED_ROW_KEYS:
+                reserved = ", ".join(sorted(RESERVED_ROW_KEYS))
+                self.problem(f"column key '{item['key']}' in {self.what} must be a lowercase slug other than {reserved}", key)
+            elif any(c.key == item["key"] for c in columns):
+                self.problem(f"duplicate column key '{item['key']}' in {self.what}", key)
+            else:
+                columns.append(Column(item["key"], item["title"], item.get("unit") if isinstance(item.get("unit"), str) else None))
         return tuple(columns)
 
-    def _record_row(
-        self, path: tuple[Any, ...], entry: dict[str, Any], table: str, columns: tuple[Column, ...], sources: dict[str, Source]
-    ) -> RecordRow | None:
-        keys = {c.key for c in columns}
-        self._check_keys(path, entry, keys | RESERVED_ROW_KEYS, f"a row of {table}")
-        row_id = self._id(path, entry, f"a row of {table}", _SLUG)
-        what = f"row '{row_id}' of {table}"
-        cells = []
-        for column in columns:
-            if column.key in entry:
-                value = self._scalar(path, entry[column.key], column.key, what)
-                if value is not None:
-                    cells.append((column.key, value))
-        if not any(c.key in entry for c in columns):  # a value of the wrong type was reported above
-            self.problem(path, f"{what} has no values for any column")
-        if row_id is None:
-            return None
-        return RecordRow(
-            row_id,
-            tuple(cells),
-            self._names(path, entry, what),
-            self._strings(path, entry, "aliases", what),
-            self._citations(path, entry, what, sources, required=False),
-            self._string(path, entry, "note", what, required=False),
-            self.locator.line(path),
-        )
+    def rows(self, key: str) -> tuple[MonthlyRow | RecordRow, ...]:
+        kind, validator = self.values["kind"], self.validator
+        if kind not in ("monthly", "records"):
+            return ()
+        rows = validator.entries(self.data, key, self.path)
+        if kind == "monthly":
+            return tuple(row for path, data in rows if (row := validator.monthly_row(path, data, self.what)))
+        return tuple(row for path, data in rows if (row := validator.record_row(path, data, self.what, self.values["columns"])))
 
 
-def _all_text(values: list[Any]) -> bool:
-    """all(isinstance(v, str) for v in values), without a generator: lists of one or two ids, checked for every fact."""
-    for value in values:
-        if not isinstance(value, str):
-            return False
-    return True
+# The kinds of entry: their keys in the order they are checked, each with the Entry method that reads it.
+Fields = dict[str, Callable[[Entry, str], Any]]
+_optional = partial(Entry.text, required=False)
+STORE: Fields = {"name": _optional, "summary": _optional, "names": Entry.names, "aliases": Entry.texts}
+SOURCE: Fields = {"seed": Entry.renamed, "id": Entry.id, "title": Entry.text, "publisher": Entry.text} | dict.fromkeys(
+    ("document", "part", "cites", "url", "note"), _optional
+)
+TOPIC: Fields = {"id": Entry.slug, "title": Entry.text, "summary": _optional, "aliases": Entry.texts}
+CLAIM: Fields = {"text": Entry.text, "sources": Entry.citations, "value": Entry.value, "unit": Entry.unit}
+FACT: Fields = {"id": Entry.id, "topic": Entry.topic, "text": Entry.text, "claim": Entry.claims, "sources": Entry.citations, "value": Entry.value}
+FACT |= {"unit": Entry.unit, "severity": Entry.severity, "related": Entry.texts, "aliases": Entry.texts, "names": Entry.names, "note": _optional}
+FACT |= {"questions": Entry.texts}
+TABLE: Fields = {"id": Entry.slug, "topic": Entry.topic, "title": Entry.text, "kind": Entry.text, "sources": Entry.citations}
+TABLE |= {"columns": Entry.columns, "row": Entry.rows}
+TABLE_MORE: Fields = {"period": _optional, "note": _optional, "aliases": Entry.texts, "questions": Entry.texts}
+MONTHLY_ROW: Fields = {"id": Entry.slug, "label": Entry.text, "unit": Entry.text, "values": Entry.months, "year": partial(Entry.value, text=False)}
+MONTHLY_ROW |= {"alt_unit": _optional, "alt_values": partial(Entry.months, required=False), "alt_year": partial(Entry.value, text=False)}
+RECORD_ROW_MORE: Fields = {"names": Entry.names, "aliases": Entry.texts, "sources": partial(Entry.citations, required=False), "note": _optional}
+RECORD_FIELD = {"claim": "claims", "row": "rows"}  # the keys whose record field is named otherwise
+
+
+@lru_cache(maxsize=1024)  # a store cites its few sources over and over: one (immutable) Citation for each way of writing one
+def _citation(text: str) -> Citation | None:
+    """ "grok-climate[15]" → Citation("grok-climate", "[15]"); None if the text is not a citation."""
+    match = _CITATION.match(text.strip())
+    return Citation(*match.groups()) if match else None
 
 
 def _type_name(value: Any) -> str:
