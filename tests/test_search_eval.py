@@ -20,9 +20,9 @@ from .evaluation import DATA, NO_ANSWER, Case, Outcome, by_style, evaluate, hit_
 
 REGRESSION = read_cases(DATA / "search_eval.tsv")
 # The blind test half, never tuned on. hit@1 and "nothing found" meet issue #9's targets (75 %, 80 %); hit@5 does
-# not (81.8 % against 92 %: the bar that says "nothing found" costs it 12 points, docs/search.md), so its floor
+# not (83.8 % against 92 %: the bar that says "nothing found" costs it 10 points, docs/search.md), so its floor
 # here is the figure reached, which guards against a regression, not the target.
-HIT5, HIT1, UNANSWERABLE = 0.81, 0.75, 0.80
+HIT5, HIT1, UNANSWERABLE = 0.83, 0.77, 0.80
 BLIND = read_cases(DATA / "blind_eval.tsv")
 DEV2 = read_cases(DATA / "blind_dev2.tsv")  # a second development set, written blind later; tuned on
 
@@ -69,8 +69,8 @@ def test_every_expected_answer_exists(store: Store) -> None:
 def test_the_regression_set_holds(index: Index) -> None:
     results = outcomes(index, REGRESSION)
     misses = [(o.case.query, o.rank, o.top) for o in results if o.case.style not in NO_ANSWER and o.rank != 1]
-    assert hit_rate(results, 1) >= 0.828, misses
-    assert hit_rate(results, 5) >= 0.956, misses
+    assert hit_rate(results, 1) >= 0.85, misses
+    assert hit_rate(results, 5) >= 0.99, misses
     assert nothing_found_rate(results) == 1.0, [o.case.query for o in results if o.case.style in NO_ANSWER and o.top]
 
 
