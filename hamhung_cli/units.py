@@ -44,15 +44,6 @@ _TO_METRIC: dict[str, tuple[str, float, float]] = {
 _TABLES = {"metric": _TO_METRIC, "imperial": _TO_IMPERIAL}
 
 
-def resolve(choice: str | None) -> str | None:
-    """The system asked for: the --units option, else HAMHUNG_UNITS, else None (figures as stored)."""
-    if choice is None:
-        choice = os.environ.get("HAMHUNG_UNITS", "").strip() or None
-        if choice is not None and choice.lower() not in SYSTEMS:
-            raise UsageError(f"HAMHUNG_UNITS must be metric or imperial, not '{choice}'")
-    return None if choice is None else choice.lower()
-
-
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -154,6 +145,9 @@ def convert_store(store: Store, system: str) -> Store:
 
 
 def in_units(store: Store, choice: str | None) -> Store:
-    """The store as a command should show it: converted when --units or HAMHUNG_UNITS asks, else as stored."""
-    system = resolve(choice)
-    return store if system is None else convert_store(store, system)
+    """The store as a command should show it: converted when --units (`choice`) or else HAMHUNG_UNITS asks, else as stored."""
+    if choice is None:
+        choice = os.environ.get("HAMHUNG_UNITS", "").strip() or None
+        if choice is not None and choice.lower() not in SYSTEMS:
+            raise UsageError(f"HAMHUNG_UNITS must be metric or imperial, not '{choice}'")
+    return store if choice is None else convert_store(store, choice.lower())
