@@ -1,35 +1,38 @@
 """Charts of the store's numbers: the climate by month and the population by year.
 
-The chart models are plain data computed from the store's own tables (nothing
-here is typed in from a source), so a pipe or a machine format can print a
-chart's series as records, and tests can check them. Only the draw functions
-import Rich, and only when a chart goes to a terminal or `--format table`.
-Without colour every series still has its own characters, so a chart reads the
-same in black and white; without a Unicode encoding it falls back to ASCII.
+The chart models are plain data computed from the store's own tables, so a pipe or a machine format
+prints a chart's series as records. Only the draw functions import Rich. Without colour every series
+still has its own characters, so a chart reads the same in black and white; without a Unicode
+encoding it falls back to ASCII.
 """
 
 from __future__ import annotations
 
 import math
+from itertools import groupby, starmap
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 from .listing import Listing, ViewColumn, sources_line
 from .store import MONTHS, MonthlyRow, RecordRow, Store, Table
 from .text import inert
-from .units import decimals
+from .units import decimals, is_number
 
 if TYPE_CHECKING:
-    from typing import IO, Any
+    from collections.abc import Callable, Iterable
+    from typing import IO
+
+    from rich.console import Console
+    from rich.text import Text
 
 TEMPERATURE_UNITS = ("°C", "°F")
 PRECIPITATION_UNITS = ("mm", "cm", "in", "inch", "inches")
-# Which monthly row plays which part, by the row ids stores use (the bundled one: mean-max, mean, mean-min, precipitation).
+# Which monthly row plays which part: its unit and the row ids stores use (the bundled one: mean-max, mean, mean-min, precipitation).
 _ROLES = {
-    "high": ("mean-max", "max", "high", "maximum"),
-    "low": ("mean-min", "min", "low", "minimum"),
-    "mean": ("mean", "average", "temperature"),
-    "precipitation": ("precipitation", "rain", "rainfall"),
+    "high": (TEMPERATURE_UNITS, ("mean-max", "max", "high", "maximum")),
+    "low": (TEMPERATURE_UNITS, ("mean-min", "min", "low", "minimum")),
+    "mean": (TEMPERATURE_UNITS, ("mean", "average", "temperature")),
+    "precipitation": (PRECIPITATION_UNITS, ("precipitation", "rain", "rainfall")),
 }
 # Projections are figures for a year still ahead when they were made: not "the population" a dashboard should quote.
 PROJECTED_KINDS = ("projection", "forecast")
@@ -85,66 +88,46 @@ class PopulationChart(NamedTuple):
     points: tuple[PopulationPoint, ...]
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _role(row: MonthlyRow) -> str | None:
-    if row.unit in TEMPERATURE_UNITS:
-        return next((role for role in ("high", "low", "mean") if row.id in _ROLES[role]), None)
-    if row.unit in PRECIPITATION_UNITS and row.id in _ROLES["precipitation"]:
-        return "precipitation"
-    return None
-
-
-def _label(table: Table) -> str:
-    return table.id.removeprefix(f"{table.topic}-") or table.id
+    return next((role for role, (units, ids) in _ROLES.items() if row.unit in units and row.id in ids), None)
 
 
 def climate_series(store: Store, table: Table) -> ClimateSeries | None:
     """A monthly table's temperature and precipitation rows, or None when it has neither."""
     rows: dict[str, MonthlyRow] = {}
     for row in table.rows:
-        if isinstance(row, MonthlyRow):
-            role = _role(row)
-            if role is not None:
-                rows.setdefault(role, row)
+        role = _role(row) if isinstance(row, MonthlyRow) else None
+        if role is not None:
+            rows.setdefault(role, row)
     if not rows:
         return None
-
-    def values(role: str) -> tuple[float | None, ...]:
-        return rows[role].values if role in rows else (None,) * 12
-
-    months = tuple(
-        MonthFigures(m, *figures) for m, *figures in zip(MONTHS, values("low"), values("mean"), values("high"), values("precipitation"), strict=True)
-    )
-    temperature = next((rows[r] for r in ("mean", "high", "low") if r in rows), None)
-    year_mean = None
-    if "mean" in rows:
-        year_mean = rows["mean"].year if rows["mean"].year is not None else round(sum(rows["mean"].values) / 12, 1)
-    year_precipitation = None
-    if "precipitation" in rows:
-        total = rows["precipitation"]
-        year_precipitation = total.year if total.year is not None else round(sum(total.values), 2)
-    title = table.title if not table.period or table.period in table.title else f"{table.title} ({table.period})"
+    low, mean, high, rain = map(rows.get, ("low", "mean", "high", "precipitation"))
+    temperature = mean or high or low
+    figures = [row.values if row else (None,) * 12 for row in (low, mean, high, rain)]
+    year_mean = year_precipitation = None
+    if mean:
+        year_mean = mean.year if mean.year is not None else round(sum(mean.values) / 12, 1)
+    if rain:
+        year_precipitation = rain.year if rain.year is not None else round(sum(rain.values), 2)
     return ClimateSeries(
         table.id,
-        _label(table),
-        title,
+        table.id.removeprefix(f"{table.topic}-") or table.id,
+        table.title if not table.period or table.period in table.title else f"{table.title} ({table.period})",
         table.period,
         sources_line(store, table.sources),
         temperature.unit if temperature else None,
-        rows["precipitation"].unit if "precipitation" in rows else None,
-        rows["low"].label if "low" in rows else None,
-        rows["mean"].label if "mean" in rows else None,
-        rows["high"].label if "high" in rows else None,
-        months,
+        rain.unit if rain else None,
+        low.label if low else None,
+        mean.label if mean else None,
+        high.label if high else None,
+        tuple(starmap(MonthFigures, zip(MONTHS, *figures, strict=True))),
         year_mean,
         year_precipitation,
     )
 
 
 def climate_chart(store: Store, tables: list[Table]) -> ClimateChart | None:
+    """The monthly tables among `tables` as one chart; a usage error when their units differ."""
     series = tuple(s for s in (climate_series(store, t) for t in tables if t.kind == "monthly") if s is not None)
     if not series:
         return None
@@ -157,17 +140,15 @@ def climate_chart(store: Store, tables: list[Table]) -> ClimateChart | None:
 
 def population_chart(store: Store, tables: list[Table] | None = None) -> PopulationChart | None:
     """The first records table with a year and a population column, as points in year order."""
-    for table in tables if tables is not None else list(store.tables.values()):
+    for table in tables if tables is not None else store.tables.values():
         keys = {c.key: c for c in table.columns}
         if table.kind != "records" or "year" not in keys or "population" not in keys:
             continue
-        points = []
-        for row in table.rows:
-            if isinstance(row, RecordRow) and _number(row.get("year")) and _number(row.get("population")):
-                kind = row.get("kind")
-                points.append(PopulationPoint(int(row.get("year")), row.get("population"), str(kind) if kind else None))
+        records = [r for r in table.rows if isinstance(r, RecordRow) and is_number(r.get("year")) and is_number(r.get("population"))]
+        points = sorted(
+            (PopulationPoint(int(r.get("year")), r.get("population"), str(r.get("kind")) if r.get("kind") else None) for r in records), key=lambda p: p.year
+        )
         if points:
-            points.sort(key=lambda p: p.year)
             return PopulationChart(store.name, table.id, table.title, keys["population"].unit, sources_line(store, table.sources), table.note, tuple(points))
     return None
 
@@ -203,22 +184,12 @@ def chart_listing(chart: Chart) -> Listing:
     columns = [ViewColumn("table", "Table"), ViewColumn("period", "Period"), ViewColumn("month", "Month")]
     columns += [ViewColumn(k, t, numeric=True) for k, t in (("mean_min", "Mean min"), ("mean", "Mean"), ("mean_max", "Mean max"))]
     columns += [ViewColumn("temperature_unit", "Unit"), ViewColumn("precipitation", "Precipitation", numeric=True), ViewColumn("precipitation_unit", "Unit")]
-    rows = []
-    for series in chart.series:
-        for m in series.months:
-            rows.append(
-                {
-                    "table": series.table,
-                    "period": series.period,
-                    "month": m.month,
-                    "mean_min": m.low,
-                    "mean": m.mean,
-                    "mean_max": m.high,
-                    "temperature_unit": series.temperature_unit,
-                    "precipitation": m.precipitation,
-                    "precipitation_unit": series.precipitation_unit,
-                }
-            )
+    keys = [c.key for c in columns]
+    rows = [
+        dict(zip(keys, (s.table, s.period, m.month, m.low, m.mean, m.high, s.temperature_unit, m.precipitation, s.precipitation_unit), strict=True))
+        for s in chart.series
+        for m in s.months
+    ]
     notes = [f"Source for {s.table}: {s.source}" for s in chart.series]
     return Listing(f"{chart.place}: climate by month", columns, rows, notes)
 
@@ -252,28 +223,21 @@ def _figure(value: float | None, places: int) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
-def _places(values: Any) -> int:
+def _places(values: Iterable[float | None]) -> int:
     """The decimal places a series is given to: its most precise figure (0.48 and 0.8 in one row are both hundredths)."""
     return max((decimals(v) for v in values if v is not None), default=0)
 
 
-def _temperature_places(series: ClimateSeries) -> int:
-    return _places(v for m in series.months for v in (m.low, m.mean, m.high))
+def _temperatures(series: ClimateSeries) -> list[float | None]:
+    return [v for m in series.months for v in (m.low, m.mean, m.high)]
 
 
 def _count(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
-def _nice_step(span: float, ticks: int) -> float:
-    """A round step (1, 2 or 5 times a power of ten) giving at most `ticks` intervals over `span`."""
-    ticks = max(ticks, 1)
-    raw = span / ticks if span > 0 else 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    for multiple in (1, 2, 5, 10):
-        if multiple * power >= raw:
-            return multiple * power
-    return 10 * power
+def _tick_label(value: float) -> str:
+    return str(int(round(value))) if abs(value - round(value)) < 1e-9 else f"{value:g}"
 
 
 class _Scale:
@@ -282,7 +246,10 @@ class _Scale:
     def __init__(self, low: float, high: float, cells: int) -> None:
         self.cells = max(cells, 2)  # absurdly narrow screens get a cropped chart, never an error
         self.low, self.high = (low, high) if high > low else (low - 1, low + 1)
-        self.step = _nice_step(self.high - self.low, max(1, cells // 8))
+        # A round step (1, 2 or 5 times a power of ten) giving at most one tick every 8 columns.
+        raw = (self.high - self.low) / max(1, cells // 8)
+        power = 10 ** math.floor(math.log10(raw))
+        self.step = next(multiple * power for multiple in (1, 2, 5, 10) if multiple * power >= raw)
 
     def at(self, value: float) -> int:
         return round((value - self.low) / (self.high - self.low) * (self.cells - 1))
@@ -291,9 +258,19 @@ class _Scale:
         first = math.ceil(self.low / self.step)
         return [i * self.step for i in range(first, math.floor(self.high / self.step) + 1)]
 
-
-def _tick_label(value: float) -> str:
-    return str(int(round(value))) if abs(value - round(value)) < 1e-9 else f"{value:g}"
+    def axis(self, width: int, glyphs: Glyphs) -> tuple[str, str]:
+        """The tick labels and the rule under them, `width` columns wide; a label that would touch the one before is left out."""
+        labels, rule = [" "] * width, [glyphs.axis] * width
+        last_end = -1
+        for tick in self.ticks():
+            column = self.at(tick)
+            rule[column] = glyphs.tick
+            label = _tick_label(tick)
+            start = min(max(0, column - len(label) // 2), width - len(label))
+            if start > last_end:
+                labels[start : start + len(label)] = list(label)
+                last_end = start + len(label)
+        return "".join(labels), "".join(rule)
 
 
 def _glyphs(out: IO[str]) -> Glyphs:
@@ -302,156 +279,137 @@ def _glyphs(out: IO[str]) -> Glyphs:
     return UNICODE if encodes(out, "".join((*UNICODE.ranges, *UNICODE.means, *UNICODE.bars, UNICODE.eighths, UNICODE.tick, UNICODE.zero))) else ASCII
 
 
-def _bar(value: float, top: float, cells: int, glyph: str, eighths: str) -> str:
-    """A horizontal bar from zero; partial cells in eighths where the glyph set has them."""
-    if top <= 0 or value <= 0:
-        return ""
+def _bar(value: float | None, top: float, cells: int, glyphs: Glyphs, index: int, partial: bool) -> str:
+    """A horizontal bar from zero in bar style `index`, padded to `cells`; partial cells in eighths when asked and the glyphs have them."""
+    glyph = glyphs.bars[index % len(glyphs.bars)]
+    if value is None or top <= 0 or value <= 0:
+        return " " * cells
     length = value / top * cells
-    if eighths:
+    if partial and glyphs.eighths:
         full, part = int(length), int((length - int(length)) * 8)
-        text = glyph * full + (eighths[part] if part else "")
-        return text or eighths[1]
-    return glyph * max(1, round(length))
+        bar = glyph * full + (glyphs.eighths[part] if part else "")
+        return (bar or glyphs.eighths[1]).ljust(cells)
+    return (glyph * max(1, round(length))).ljust(cells)
+
+
+def _room(width: int, figures: int, least: int) -> tuple[int, bool]:
+    """Columns for a drawing beside `figures` columns of numbers, and whether the numbers fit: not when fewer than `least` columns would be left."""
+    return (width - figures, True) if width - figures >= least else (width, False)
 
 
 def draw_chart(chart: Chart, out: IO[str], color: bool, width: int | None = None) -> None:
+    """Draw a chart on `out` for a terminal (or an SVG picture), `width` columns wide, else the terminal's width."""
     from .render import make_console
 
     console = make_console(out, color, width)
-    glyphs = _glyphs(out)
     if isinstance(chart, PopulationChart):
-        _draw_population(chart, console, glyphs, color)
+        _draw_population(chart, console, _glyphs(out))
     else:
-        _draw_climate(chart, console, glyphs, color)
+        _draw_climate(chart, console, _glyphs(out))
 
 
-def _print_line(console: Any, line: Any) -> None:
+def _print_line(console: Console, line: Text) -> None:
     console.print(line, no_wrap=True, overflow="crop", crop=True)
 
 
-def _style(color: bool, style: str) -> str:
-    return style if color else ""
-
-
-def _draw_climate(chart: ClimateChart, console: Any, glyphs: Glyphs, color: bool) -> None:
+def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None:
     from rich.text import Text
 
     width = console.size.width
     many = len(chart.series) > 1
     label_width = max(len(s.label) for s in chart.series) + 1 if many else 0
     prefix = 4 + label_width
+
+    def print_months(drawing: Callable[[int, ClimateSeries, MonthFigures], Text]) -> None:
+        """A line per month and series: the month (on its first series), the series' label when there are several, the drawing."""
+        for month in range(12):
+            for index, series in enumerate(chart.series):
+                line = Text(MONTH_LABELS[month] + " " if index == 0 else "    ")
+                if many:
+                    line.append(series.label.ljust(label_width), style=_hue(index))
+                _print_line(console, line.append_text(drawing(index, series, series.months[month])))
+
     console.print(Text(inert(f"{chart.place}: climate by month"), style="bold"))
-    temperatures = [v for s in chart.series for m in s.months for v in (m.low, m.mean, m.high) if v is not None]
+    temperatures = [v for s in chart.series for v in _temperatures(s) if v is not None]
     if temperatures:
         unit = next(s.temperature_unit for s in chart.series if s.temperature_unit)
-        numbers = [_figure(v, _temperature_places(s)) for s in chart.series for m in s.months for v in (m.low, m.mean, m.high)]
-        number_width = max(4, *(len(n) for n in numbers))
-        cells = width - prefix - (3 * number_width + 3)
-        show_numbers = cells >= 12
-        if not show_numbers:
-            cells = width - prefix
+        places = {s.table: _places(_temperatures(s)) for s in chart.series}
+        number_width = max(4, *(len(_figure(v, places[s.table])) for s in chart.series for v in _temperatures(s)))
+        cells, show_numbers = _room(width - prefix, 3 * number_width + 3, 12)
         console.print()
-        heading = Text(f"Temperature, {unit}", style="bold")
-        console.print(heading)
+        console.print(Text(f"Temperature, {unit}", style="bold"))
         for index, series in enumerate(chart.series):
             name = f"{series.label}: " if many else ""
             if series.low_label and series.high_label:
-                legend = Text(glyphs.ranges[index % 3] * 2, style=_style(color, _hue(index)))
-                console.print(legend.append(inert(f" {name}{series.low_label} to {series.high_label.lower()}")))
+                legend = glyphs.ranges[index % 3] * 2 + inert(f" {name}{series.low_label} to {series.high_label.lower()}")
+                console.print(Text(legend, style=_hue(index)))
             if series.mean_label:
-                legend = Text(glyphs.means[index % 3] + " ", style=_style(color, "bold " + _hue(index)))
-                console.print(legend.append(inert(f" {name}{series.mean_label}")))
+                console.print(Text(glyphs.means[index % 3] + " " + inert(f" {name}{series.mean_label}"), style="bold " + _hue(index)))
         scale = _Scale(min(temperatures), max(temperatures), cells)
-        ticks = [" "] * cells
-        rule = [glyphs.axis] * cells
-        last_end = -1
-        for tick in scale.ticks():
-            column = scale.at(tick)
-            rule[column] = glyphs.tick
-            label = _tick_label(tick)
-            start = min(max(0, column - len(label) // 2), cells - len(label))
-            if start > last_end:
-                ticks[start : start + len(label)] = list(label)
-                last_end = start + len(label)
-        head = " " * prefix + "".join(ticks)
+        head, rule = scale.axis(cells, glyphs)
         if show_numbers:
             head += " " + " ".join(h.rjust(number_width) for h in ("min", "mean", "max"))
-        _print_line(console, Text(head, style=_style(color, "dim")))
-        _print_line(console, Text(" " * prefix + "".join(rule), style=_style(color, "dim")))
+        _print_line(console, Text(" " * prefix + head, style="dim"))
+        _print_line(console, Text(" " * prefix + rule, style="dim"))
         zero = scale.at(0) if scale.low < 0 < scale.high else None
-        for month in range(12):
-            for index, series in enumerate(chart.series):
-                figures = series.months[month]
-                line = Text(MONTH_LABELS[month] + " " if index == 0 else "    ")
-                if many:
-                    line.append(series.label.ljust(label_width), style=_style(color, _hue(index)))
-                line.append_text(_range_cells(figures, scale, glyphs, index, zero, color))
-                if show_numbers:
-                    places = _temperature_places(series)
-                    line.append((" " + " ".join(_figure(v, places).rjust(number_width) for v in (figures.low, figures.mean, figures.high))).rstrip())
-                _print_line(console, line)
+
+        def temperature(index: int, series: ClimateSeries, figures: MonthFigures) -> Text:
+            line = _range_cells(figures, scale, glyphs, index, zero)
+            if show_numbers:
+                numbers = (_figure(v, places[series.table]).rjust(number_width) for v in (figures.low, figures.mean, figures.high))
+                line.append((" " + " ".join(numbers)).rstrip())
+            return line
+
+        print_months(temperature)
     precipitation = [m.precipitation for s in chart.series for m in s.months if m.precipitation is not None]
     if precipitation:
         unit = next(s.precipitation_unit for s in chart.series if s.precipitation_unit)
-        rain_places = {s.table: _places(m.precipitation for m in s.months) for s in chart.series}
-        number_width = max(len(_figure(m.precipitation, rain_places[s.table])) for s in chart.series for m in s.months)
-        cells = width - prefix - number_width - 1
-        show_numbers = cells >= 12
-        if not show_numbers:
-            cells = max(width - prefix, 1)
-        top = max(precipitation)
+        places = {s.table: _places(m.precipitation for m in s.months) for s in chart.series}
+        number_width = max(len(_figure(m.precipitation, places[s.table])) for s in chart.series for m in s.months)
+        cells, show_numbers = _room(width - prefix, number_width + 1, 12)
+        cells, top = max(cells, 1), max(precipitation)
         console.print()
         heading = Text(f"Precipitation, {unit}", style="bold")
         if many:
             for index, series in enumerate(chart.series):
                 heading.append("  ")
-                heading.append(glyphs.bars[index % len(glyphs.bars)] * 2, style=_style(color, _hue(index)))
+                heading.append(glyphs.bars[index % len(glyphs.bars)] * 2, style=_hue(index))
                 heading.append(f" {series.label}")
         console.print(heading)
-        for month in range(12):
-            for index, series in enumerate(chart.series):
-                value = series.months[month].precipitation
-                line = Text(MONTH_LABELS[month] + " " if index == 0 else "    ")
-                if many:
-                    line.append(series.label.ljust(label_width), style=_style(color, _hue(index)))
-                glyph = glyphs.bars[index % len(glyphs.bars)]
-                bar = _bar(value, top, cells, glyph, glyphs.eighths if index == 0 else "") if value is not None else ""
-                line.append(bar.ljust(cells), style=_style(color, _hue(index)))
-                if show_numbers:
-                    line.append(" " + _figure(value, rain_places[series.table]).rjust(number_width))
-                _print_line(console, line)
+
+        def rain(index: int, series: ClimateSeries, figures: MonthFigures) -> Text:
+            line = Text().append(_bar(figures.precipitation, top, cells, glyphs, index, partial=index == 0), style=_hue(index))
+            if show_numbers:
+                line.append(" " + _figure(figures.precipitation, places[series.table]).rjust(number_width))
+            return line
+
+        print_months(rain)
     console.print()
     for series in chart.series:
-        console.print(Text(inert(f"{series.label}: {series.title}. Source: {series.source}"), style=_style(color, "dim")))
+        console.print(Text(inert(f"{series.label}: {series.title}. Source: {series.source}"), style="dim"))
 
 
-def _range_cells(figures: MonthFigures, scale: _Scale, glyphs: Glyphs, index: int, zero: int | None, color: bool) -> Any:
+def _range_cells(figures: MonthFigures, scale: _Scale, glyphs: Glyphs, index: int, zero: int | None) -> Text:
     """One month's line of the temperature chart: the range as a bar, the mean marked on it, 0° as a faint guide."""
     from rich.text import Text
 
-    cells = [" "] * scale.cells
-    styles = [""] * scale.cells
+    cells = [(" ", "")] * scale.cells  # (character, style)
     if zero is not None:
-        cells[zero], styles[zero] = glyphs.zero, "dim"
+        cells[zero] = (glyphs.zero, "dim")
     if figures.low is not None and figures.high is not None:
         for column in range(scale.at(figures.low), scale.at(figures.high) + 1):
-            cells[column], styles[column] = glyphs.ranges[index % 3], _hue(index)
+            cells[column] = (glyphs.ranges[index % 3], _hue(index))
     if figures.mean is not None:
-        column = scale.at(figures.mean)
-        cells[column], styles[column] = glyphs.means[index % 3], "bold " + _hue(index)
+        cells[scale.at(figures.mean)] = (glyphs.means[index % 3], "bold " + _hue(index))
     text = Text()
-    start = 0
-    for end in range(1, scale.cells + 1):  # one span per run of equal style, not one per character
-        if end == scale.cells or styles[end] != styles[start]:
-            text.append("".join(cells[start:end]), style=_style(color, styles[start]))
-            start = end
+    for style, run in groupby(cells, key=lambda cell: cell[1]):  # one span per run of equal style, not one per character
+        text.append("".join(char for char, _ in run), style=style)
     return text
 
 
-def _draw_population(chart: PopulationChart, console: Any, glyphs: Glyphs, color: bool) -> None:
+def _draw_population(chart: PopulationChart, console: Console, glyphs: Glyphs) -> None:
     from rich.text import Text
 
-    width = console.size.width
     kinds = list(dict.fromkeys(p.kind for p in chart.points if p.kind))
     spare = [i for i in range(len(glyphs.bars)) if i not in KIND_BARS.values()]
     style_of: dict[str | None, int] = {None: 0}
@@ -460,30 +418,25 @@ def _draw_population(chart: PopulationChart, console: Any, glyphs: Glyphs, color
     year_width = max(len(str(p.year)) for p in chart.points)
     value_width = max(len(_count(p.population)) for p in chart.points)
     kind_width = max((len(k) for k in kinds), default=0)
-    cells = width - year_width - 1 - value_width - 1 - (kind_width + 1 if kind_width else 0)
-    show_kinds = bool(kind_width) and cells >= 8
-    if not show_kinds:
-        cells = max(width - year_width - 1 - value_width - 1, 1)
-    title = chart.title + (f", {chart.unit}" if chart.unit else "")
-    console.print(Text(inert(title), style="bold"))
+    cells, show_kinds = _room(console.size.width - year_width - value_width - 2, kind_width + 1 if kind_width else 0, 8)
+    cells = max(cells, 1)
+    console.print(Text(inert(chart.title + (f", {chart.unit}" if chart.unit else "")), style="bold"))
     if kinds:
         legend = Text()
         for number, kind in enumerate(kinds):
-            legend.append(("  " if number else "") + glyphs.bars[style_of[kind]] * 2, style=_style(color, _hue(style_of[kind])))
+            legend.append(("  " if number else "") + glyphs.bars[style_of[kind]] * 2, style=_hue(style_of[kind]))
             legend.append(inert(f" {kind}"))
         console.print(legend)
     top = max(p.population for p in chart.points)
     for point in chart.points:
-        bar_style = style_of[point.kind]
-        glyph = glyphs.bars[bar_style]
+        style = style_of[point.kind]
         line = Text(str(point.year).rjust(year_width) + " ")
-        bar = _bar(point.population, top, cells, glyph, glyphs.eighths if glyph == glyphs.bars[0] else "")
-        line.append(bar.ljust(cells), style=_style(color, _hue(bar_style)))
+        line.append(_bar(point.population, top, cells, glyphs, style, partial=style == 0), style=_hue(style))
         line.append(" " + _count(point.population).rjust(value_width))
         if show_kinds and point.kind:
-            line.append(" " + inert(point.kind), style=_style(color, "dim"))
+            line.append(" " + inert(point.kind), style="dim")
         _print_line(console, line)
     console.print()
     if chart.note:
-        console.print(Text(inert(chart.note), style=_style(color, "dim")))
-    console.print(Text(inert(f"Source: {chart.source}"), style=_style(color, "dim")))
+        console.print(Text(inert(chart.note), style="dim"))
+    console.print(Text(inert(f"Source: {chart.source}"), style="dim"))

@@ -102,7 +102,7 @@ def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
         if pager and is_terminal():  # a terminal page taller than the screen goes through $PAGER: pager.py
             from .pager import paged
 
-            with paged(pager):
+            with paged():
                 code = action() or EXIT_OK
         else:
             code = action() or EXIT_OK

@@ -1,15 +1,10 @@
 """A pager for pages taller than the terminal, as git and gh do it.
 
-On a terminal, a page drawn for reading (the `table` format: anything drawn through
-render.make_console) that is taller than the screen goes through $HAMHUNG_PAGER, else
-$PAGER, else `less -FRX` (quit at once if it fits, keep the colours, leave the text on
-the screen). An empty value or `cat` turns paging off, and so does `pager=False` (the
---no-pager option). Nothing is paged in a pipe, in another format (JSON on a terminal
-streams as it always did), or when the pager program is not installed: then the page
-prints as it would without one.
-
-While the pager runs, Ctrl-C belongs to it (less ends a search with it) and `q` ends
-the page; either way the command then ends quietly with its own exit status.
+On a terminal, a page drawn for reading (anything drawn through render.make_console) that is taller
+than the screen goes through $HAMHUNG_PAGER, else $PAGER, else `less -FRX`. An empty value or `cat`
+turns paging off, as does --no-pager (commands.guarded then never enters `paged`). Nothing is paged in
+a pipe, in another format, or when the pager is not installed: the page prints as it would without one.
+While the pager runs, Ctrl-C belongs to it and `q` ends the page; the command then ends quietly.
 
 Standard library only, and only `os` and `sys` until a page turns out to be too tall.
 """
@@ -32,13 +27,26 @@ LESS_DEFAULTS = {"LESS": "FRX", "LV": "-c"}
 SHELL_CHARACTERS = "|&;<>()$`\\*?[#~=%\n"
 
 
-class PageBuffer:
-    """Stands in for stdout while a command runs: writes pass straight through until a page is drawn, which is kept whole."""
+class paged:  # noqa: N801 - used as a function: `with paged():`
+    """Stands in for stdout on a terminal while a command runs: writes pass straight through until a page is drawn,
+    which is kept whole and shown when the command ends.
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+    A class rather than contextlib.contextmanager: every run on a terminal passes through here, and contextlib costs start-up time.
+    """
+
+    def __init__(self) -> None:
+        self.stream = sys.stdout
         self.drawing = False
         self.parts: list[str] = []
+
+    def __enter__(self) -> None:
+        sys.stdout = self  # type: ignore[assignment]
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        sys.stdout = self.stream
+        text = "".join(self.parts)
+        if text:
+            show(text, self.stream, page=kind is None)  # after an error or Ctrl-C, what was drawn prints as it is
 
     def write(self, text: str) -> int:
         if not self.drawing:
@@ -59,56 +67,24 @@ class PageBuffer:
 
 def note_drawing(out: object) -> None:
     """Called when a page is drawn for a terminal on `out`: from here on, output is kept for the pager to judge."""
-    if isinstance(out, PageBuffer):
+    if isinstance(out, paged):
         out.drawing = True
-
-
-class paged:  # noqa: N801 - used as a function: `with paged(pager):`
-    """Run a command's output through the pager when it is a terminal page taller than the screen (see the module's docstring).
-
-    A class rather than contextlib.contextmanager: every run passes through here, and contextlib costs start-up time.
-    """
-
-    def __init__(self, pager: bool = True) -> None:
-        self.pager = pager
-        self.stream: IO[str] | None = None
-        self.buffer: PageBuffer | None = None
-
-    def __enter__(self) -> None:
-        self.stream = sys.stdout
-        if self.pager and is_terminal(self.stream):
-            self.buffer = PageBuffer(self.stream)
-            sys.stdout = self.buffer  # type: ignore[assignment]
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if self.buffer is None or self.stream is None:
-            return
-        sys.stdout = self.stream
-        text = "".join(self.buffer.parts)
-        if text:
-            show(text, self.stream, page=kind is None)  # after an error or Ctrl-C, what was drawn prints as it is
 
 
 def show(text: str, stream: IO[str], page: bool = True) -> None:
     """Write a drawn page: through the pager when it is taller than the screen and one is set and installed."""
     height = screen_height(stream)
-    if not page or not height or visual_lines(text, stream) < height:
-        stream.write(text)
-        stream.flush()
-        return
-    command = pager_command()
-    if command is None:
-        write_to_terminal(text, stream)
-    else:
-        run_pager(command, text, stream)
+    if page and height and visual_lines(text, stream) >= height:
+        command = pager_command()
+        if command is not None and run_pager(command, text, stream):
+            return
+    stream.write(text)
+    stream.flush()
 
 
 def pager_command() -> str | None:
     """$HAMHUNG_PAGER, else $PAGER, else `less -FRX`; None when that is empty, `cat`, or a program that is not installed."""
-    chosen = os.environ.get("HAMHUNG_PAGER")
-    if chosen is None:
-        chosen = os.environ.get("PAGER")
-    command = DEFAULT if chosen is None else chosen.strip()
+    command = os.environ.get("HAMHUNG_PAGER", os.environ.get("PAGER", DEFAULT)).strip()
     if not command or command == "cat":
         return None
     import shlex
@@ -121,15 +97,20 @@ def pager_command() -> str | None:
     return command if shutil.which(program) else None
 
 
+def _terminal_size(stream: IO[str]) -> os.terminal_size | None:
+    try:
+        return os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def screen_height(stream: IO[str]) -> int:
     """Rows on the screen: $LINES (as Rich reads it), else the terminal's; 0 when unknown (a new pseudo-terminal says 0)."""
     lines = os.environ.get("LINES", "")
     if lines.isascii() and lines.isdigit() and int(lines) > 0:
         return int(lines)
-    try:
-        return os.get_terminal_size(stream.fileno()).lines
-    except (AttributeError, ValueError, OSError):
-        return 0
+    size = _terminal_size(stream)
+    return size.lines if size else 0
 
 
 def visual_lines(text: str, stream: IO[str]) -> int:
@@ -140,32 +121,14 @@ def visual_lines(text: str, stream: IO[str]) -> int:
 
     from .terminal import terminal_width
 
-    width = terminal_width()
-    if width is None:
-        try:
-            width = os.get_terminal_size(stream.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            width = 80
-    width = max(width, 1)
+    size = _terminal_size(stream)
+    width = max(terminal_width() or (size.columns if size else 80), 1)
     plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
     return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n")[:-1] or [""])
 
 
-def _encoded(text: str, stream: IO[str]) -> bytes:
-    return text.encode(getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict")
-
-
-def write_to_terminal(text: str, stream: IO[str]) -> None:
-    """A tall page with no pager: to the terminal device itself, as a pager would write it (see the module's docstring)."""
-    stream.flush()
-    data = _encoded(text, stream)
-    descriptor = stream.fileno()
-    while data:
-        data = data[os.write(descriptor, data) :]
-
-
-def run_pager(command: str, text: str, stream: IO[str]) -> None:
-    """Give the page to the pager on its stdin and wait for it; Ctrl-C is left to the pager, `q` closing early is no error."""
+def run_pager(command: str, text: str, stream: IO[str]) -> bool:
+    """Give the page to the pager on its stdin and wait for it (False when it cannot start); Ctrl-C is left to the pager, `q` closing early is no error."""
     import shlex
     import signal
     import subprocess
@@ -177,16 +140,16 @@ def run_pager(command: str, text: str, stream: IO[str]) -> None:
     try:
         process = subprocess.Popen(command if shell else shlex.split(command), shell=shell, stdin=subprocess.PIPE, env=environment)
     except (OSError, ValueError):
-        write_to_terminal(text, stream)
-        return
+        return False
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         assert process.stdin is not None
         try:
-            process.stdin.write(_encoded(text, stream))
+            process.stdin.write(text.encode(getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"))
             process.stdin.close()
         except BrokenPipeError:  # `q` before the pager read the whole page
             pass
         process.wait()
     finally:
         signal.signal(signal.SIGINT, interrupt)
+    return True

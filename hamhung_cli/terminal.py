@@ -24,21 +24,17 @@ def is_terminal(stream: IO[str] | None = None) -> bool:
         return False
 
 
-def use_color(choice: str | None, stream: IO[str] | None = None) -> bool:
+def use_color(choice: str | None) -> bool:
     choice = (choice or os.environ.get("HAMHUNG_COLOR") or "auto").lower()
     if choice == "always":
         return True
     if choice == "never":
         return False
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("TERM") == "dumb":
-        return False
-    return is_terminal(stream)
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb" and is_terminal()
 
 
-def default_format(stream: IO[str] | None = None) -> str:
-    return "table" if is_terminal(stream) else "plain"
+def default_format() -> str:
+    return "table" if is_terminal() else "plain"
 
 
 def terminal_width() -> int | None:

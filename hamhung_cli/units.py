@@ -1,15 +1,9 @@
 """--units metric|imperial: every measurement converted from the one value the store holds.
 
-The store keeps each figure once, in the unit its source used (°C, mm, km …).
-This module turns a whole Store into the asked-for system before any view
-reads it, so tables, facts, claims, search cells, charts and the overview all
-show the same converted numbers with their unit, and JSON carries the
-converted number (still a number) with its unit. Without --units or
-HAMHUNG_UNITS nothing is converted: figures print as stored.
-
-Precision follows the stored figure: a value given to 0.1 mm converts to 0.01 in,
-a temperature to 0.1 °C converts to 0.1 °F, and a whole number never comes out
-with fewer than two significant digits (12 km → 7.5 mi, not 7 mi).
+The whole Store is converted before any view reads it, so tables, facts, claims, search cells, charts and
+the overview show the same converted numbers with their unit (JSON keeps them numbers). Without --units or
+HAMHUNG_UNITS figures print as stored. Precision follows the stored figure (0.1 mm → 0.01 in, 0.1 °C →
+0.1 °F), and a whole number keeps at least two significant digits (12 km → 7.5 mi, not 7 mi).
 """
 
 from __future__ import annotations
@@ -20,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .store import Claim, Column, Fact, MonthlyRow, RecordRow, Store, Table
+from .store import Claim, Fact, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
     from typing import Any
@@ -48,15 +42,6 @@ _TO_METRIC: dict[str, tuple[str, float, float]] = {
     "mph": ("km/h", 1.609344, 0.0),
 }
 _TABLES = {"metric": _TO_METRIC, "imperial": _TO_IMPERIAL}
-
-
-def resolve(choice: str | None) -> str | None:
-    """The system asked for: the --units option, else HAMHUNG_UNITS, else None (figures as stored)."""
-    if choice is None:
-        choice = os.environ.get("HAMHUNG_UNITS", "").strip() or None
-        if choice is not None and choice.lower() not in SYSTEMS:
-            raise UsageError(f"HAMHUNG_UNITS must be metric or imperial, not '{choice}'")
-    return None if choice is None else choice.lower()
 
 
 def is_number(value: Any) -> bool:
@@ -121,11 +106,8 @@ def convert(value: Any, unit: str | None, system: str) -> tuple[Any, str | None]
 
 def _fact(fact: Fact, system: str) -> Fact:
     value, unit = convert(fact.value, fact.unit, system)
-    claims = []
-    for claim in fact.claims:
-        claim_value, claim_unit = convert(claim.value, claim.unit, system)
-        claims.append(Claim(claim.text, claim.sources, claim_value, claim_unit))
-    return fact._replace(value=value, unit=unit, claims=tuple(claims))
+    claims = tuple(Claim(c.text, c.sources, *convert(c.value, c.unit, system)) for c in fact.claims)
+    return fact._replace(value=value, unit=unit, claims=claims)
 
 
 def _monthly_row(row: MonthlyRow, system: str) -> MonthlyRow:
@@ -137,20 +119,15 @@ def _monthly_row(row: MonthlyRow, system: str) -> MonthlyRow:
 
 
 def _records_table(table: Table, system: str) -> Table:
-    convertible = [c for c in table.columns if conversion(c.unit, system) is not None]
-    if not convertible:
+    if all(conversion(c.unit, system) is None for c in table.columns):
         return table
-    columns = {c.key: c for c in table.columns}
-    cells: dict[str, list[Any]] = {}
-    for column in convertible:
-        values, unit = convert_values([r.get(column.key) for r in table.rows if isinstance(r, RecordRow)], column.unit, system)
-        cells[column.key] = values
-        columns[column.key] = Column(column.key, column.title, unit)
-    rows = []
     records = [r for r in table.rows if isinstance(r, RecordRow)]
-    for number, row in enumerate(records):
-        rows.append(row._replace(cells=tuple((k, cells[k][number] if k in cells else v) for k, v in row.cells)))
-    return table._replace(columns=tuple(columns.values()), rows=tuple(rows))
+    columns, cells = [], {}
+    for column in table.columns:  # a column converted as a whole, so its figures keep one precision
+        cells[column.key], unit = convert_values([r.get(column.key) for r in records], column.unit, system)
+        columns.append(column._replace(unit=unit))
+    rows = [row._replace(cells=tuple((k, cells[k][n] if k in cells else v) for k, v in row.cells)) for n, row in enumerate(records)]
+    return table._replace(columns=tuple(columns), rows=tuple(rows))
 
 
 def _table(table: Table, system: str) -> Table:
@@ -168,6 +145,9 @@ def convert_store(store: Store, system: str) -> Store:
 
 
 def in_units(store: Store, choice: str | None) -> Store:
-    """The store as a command should show it: converted when --units or HAMHUNG_UNITS asks, else as stored."""
-    system = resolve(choice)
-    return store if system is None else convert_store(store, system)
+    """The store as a command should show it: converted when --units (`choice`) or else HAMHUNG_UNITS asks, else as stored."""
+    if choice is None:
+        choice = os.environ.get("HAMHUNG_UNITS", "").strip() or None
+        if choice is not None and choice.lower() not in SYSTEMS:
+            raise UsageError(f"HAMHUNG_UNITS must be metric or imperial, not '{choice}'")
+    return store if choice is None else convert_store(store, choice.lower())
