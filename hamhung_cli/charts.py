@@ -258,8 +258,10 @@ class _Scale:
         first = math.ceil(self.low / self.step)
         return [i * self.step for i in range(first, math.floor(self.high / self.step) + 1)]
 
-    def axis(self, width: int, glyphs: Glyphs) -> tuple[str, str]:
-        """The tick labels and the rule under them, `width` columns wide; a label that would touch the one before is left out."""
+    def axis(self, glyphs: Glyphs) -> tuple[str, str]:
+        """The tick labels and the rule under them, as wide as the chart; a label that would touch the one before, or
+        not fit at all, is left out."""
+        width = self.cells
         labels, rule = [" "] * width, [glyphs.axis] * width
         last_end = -1
         for tick in self.ticks():
@@ -267,7 +269,7 @@ class _Scale:
             rule[column] = glyphs.tick
             label = _tick_label(tick)
             start = min(max(0, column - len(label) // 2), width - len(label))
-            if start > last_end:
+            if start > last_end and start >= 0:
                 labels[start : start + len(label)] = list(label)
                 last_end = start + len(label)
         return "".join(labels), "".join(rule)
@@ -346,7 +348,7 @@ def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None
             if series.mean_label:
                 console.print(Text(glyphs.means[index % 3] + " " + inert(f" {name}{series.mean_label}"), style="bold " + _hue(index)))
         scale = _Scale(min(temperatures), max(temperatures), cells)
-        head, rule = scale.axis(cells, glyphs)
+        head, rule = scale.axis(glyphs)
         if show_numbers:
             head += " " + " ".join(h.rjust(number_width) for h in ("min", "mean", "max"))
         _print_line(console, Text(" " * prefix + head, style="dim"))

@@ -148,3 +148,24 @@ def test_explain_names_the_same_column_whatever_the_hash_seed() -> None:
         hamhung("search", "sister", "city", "--explain", "--format", "tsv", env={**clean_env(), "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)
     }
     assert len(outputs) == 1, outputs
+
+
+@pytest.mark.parametrize("columns", [4, 8])
+def test_a_chart_on_a_terminal_narrower_than_its_labels_is_cropped_not_an_error(columns: int) -> None:
+    """Only the window gives the width here (no COLUMNS, which is kept at 10 or more)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+        os.execve(installed_command(), [installed_command(), "climate", "--chart", "--source", "both"], clean_env())
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    printed = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0 and "error" not in printed, printed[-500:]
