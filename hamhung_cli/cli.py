@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,26 +21,27 @@ from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
 from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
 from .session import Session
+from .store import Store
 from .terminal import degrade_streams, drop_bad_size_variables
 
 # --------------------------------------------------------------------------- completion
 
 
 def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        store = Session(_inherited(ctx, "facts")).store
-    except HamhungError:
-        return []
-    return [t for t in store.topics if t.startswith(incomplete.casefold())]
+    return _starting_with(ctx, incomplete, lambda store: store.topics)
 
 
 def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _starting_with(ctx, incomplete, lambda store: [*store.facts, *store.tables, *(f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows)])
+
+
+def _starting_with(ctx: typer.Context, incomplete: str, names: Callable[[Store], Iterable[str]]) -> list[str]:
+    """The names in the store the command line reads (none when it cannot be read) that start with what was typed."""
     try:
         store = Session(_inherited(ctx, "facts")).store
     except HamhungError:
         return []
-    ids = list(store.facts) + list(store.tables) + [f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows]
-    return [i for i in ids if i.startswith(incomplete.casefold())]
+    return [name for name in names(store) if name.startswith(incomplete.casefold())]
 
 
 _COMPLETION: dict[str, Callable[[typer.Context, str], list[str]]] = {"topic": complete_topic, "ids": complete_id}
@@ -90,9 +91,9 @@ class HamhungCommand(TyperCommand):
 _PARAMETERS = {name: _option_parameter(option) for name, option in OPTIONS.items()}  # shared: Typer copies what it changes
 
 
-def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = ()) -> inspect.Signature:
+def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = (), *extra: inspect.Parameter) -> inspect.Signature:
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options)])
+    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options), *extra])
 
 
 def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
@@ -109,7 +110,7 @@ def _options(ctx: typer.Context, values: dict[str, Any]) -> Options:
     return Options(**given)
 
 
-def _command_function(spec: Command, action: Callable[[list[str], Options], int] | None = None) -> Callable[..., None]:
+def _command_function(spec: Command) -> Callable[..., None]:
     def command(ctx: typer.Context, **values: Any) -> None:
         arguments: list[str] = []
         for argument in spec.arguments:
@@ -118,8 +119,7 @@ def _command_function(spec: Command, action: Callable[[list[str], Options], int]
                 arguments += value or []
             elif value is not None:
                 arguments.append(value)
-        opts = _options(ctx, values)
-        _exit(action(arguments, opts) if action else commands.run(spec.name, arguments, opts))
+        _exit(commands.run(spec.name, arguments, _options(ctx, values)))
 
     command.__signature__ = _signature(spec.options, spec.arguments)  # type: ignore[attr-defined]
     command.__name__ = spec.name
@@ -209,13 +209,13 @@ _version_parameter = inspect.Parameter(
     default=False,
     annotation=Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")],
 )
-overview.__signature__ = _signature(OUTPUT).replace(parameters=[*_signature(OUTPUT).parameters.values(), _version_parameter])  # type: ignore[attr-defined]
+overview.__signature__ = _signature(OUTPUT, (), _version_parameter)  # type: ignore[attr-defined]
 app.callback()(overview)
 
 for _spec in COMMANDS.values():
     app.command(_spec.name, help=_spec.help, cls=HamhungCommand)(_command_function(_spec))
 # `hamhung WORDS…`, never listed: a topic page, a typo of a command or topic, or a search.
-app.command(WORDS.name, hidden=True)(_command_function(WORDS, commands.words))
+app.command(WORDS.name, hidden=True)(_command_function(WORDS))
 
 
 @app.command("help")
@@ -231,8 +231,7 @@ def help_(
 
       hamhung help store
     """
-    group = ctx.parent.command if ctx.parent is not None else None
-    command = group.get_command(ctx, topic) if group is not None and topic and hasattr(group, "get_command") else None
+    command = ctx.parent.command.get_command(ctx, topic) if ctx.parent is not None and topic else None  # type: ignore[attr-defined]
     if command is not None and not command.hidden:
         typer.echo(command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent)))
         return
@@ -252,22 +251,15 @@ _SHELL_FILES = (
 
 
 def _shell_files() -> dict[str, tuple[int, int] | None]:
-    found: dict[str, tuple[int, int] | None] = {}
-    for name in _SHELL_FILES:
-        path = os.path.expanduser(name)
+    """Each file's modification time and size, None when it does not exist."""
+    found: dict[str, tuple[int, int] | None] = dict.fromkeys(map(os.path.expanduser, _SHELL_FILES))
+    for path in found:
         try:
             info = os.stat(path)
             found[path] = (info.st_mtime_ns, info.st_size)
         except OSError:
-            found[path] = None
+            pass
     return found
-
-
-def _say_what_changed(before: dict[str, tuple[int, int] | None]) -> None:
-    after = _shell_files()
-    changed = [path for path, stamp in after.items() if stamp != before.get(path)]
-    if changed:
-        commands.say(f"hamhung: changed {', '.join(changed)}; remove the 'hamhung' lines there to undo")
 
 
 def main() -> None:
@@ -281,7 +273,9 @@ def main() -> None:
         app(prog_name="hamhung")
     except SystemExit:
         if watched is not None:
-            _say_what_changed(watched)
+            changed = [path for path, stamp in _shell_files().items() if stamp != watched[path]]
+            if changed:
+                commands.say(f"hamhung: changed {', '.join(changed)}; remove the 'hamhung' lines there to undo")
         raise
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from . import commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE
-from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, WORDS, Option, Options
+from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, WORDS, Command, Option, Options
 
 
 def _flags(names: tuple[str, ...]) -> dict[str, Option]:
@@ -21,10 +21,8 @@ def _flags(names: tuple[str, ...]) -> dict[str, Option]:
     return {flag: OPTIONS[name] for name in names for flag in OPTIONS[name].flags}
 
 
-# The flags accepted before any command word, by each command, and by `hamhung WORDS…`.
-_GROUP_FLAGS = _flags(OUTPUT)
-_FLAGS = {command: _flags(spec.options) for command, spec in COMMANDS.items()}
-_WORDS_FLAGS = _flags(WORDS.options)
+# The flags accepted before any command word (None), and after each command word or `hamhung WORDS…`.
+_FLAGS = {None: _flags(OUTPUT)} | {command.name: _flags(command.options) for command in (*COMMANDS.values(), WORDS)}
 
 
 class Plan(NamedTuple):
@@ -37,17 +35,16 @@ def parse(argv: list[str]) -> Plan | None:
     """A Plan for the forms handled here, or None to let Typer handle (and report on) the rest."""
     if any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ):
         return None
-    command: str | None = None
+    command: Command | None = None
     values: dict[str, object] = {}
     arguments: list[str] = []
-    allowed = _GROUP_FLAGS
     position = 0
     while position < len(argv):
         arg = argv[position]
         position += 1
         if arg.startswith("-") and arg != "-":
             name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-            spec = allowed.get(name)
+            spec = _FLAGS[command.name if command else None].get(name)
             if spec is None:
                 return None  # --help, --version, --, an unknown or clustered option: Typer's job
             if spec.flag:
@@ -64,21 +61,19 @@ def parse(argv: list[str]) -> Plan | None:
             if parsed is None:
                 return None
             values[spec.name] = parsed
+        elif command is None and arg in RESERVED and arg not in COMMANDS:
+            return None  # `hamhung help …`: the Typer app's own command
         elif command is None:
-            if arg in RESERVED and arg not in COMMANDS:
-                return None  # `hamhung help …`: the Typer app's own command
-            command = arg
-            allowed = _FLAGS.get(arg, _WORDS_FLAGS)
-        elif command in COMMANDS and COMMANDS[command].topic is not None and not arguments:
-            allowed = _WORDS_FLAGS  # `hamhung population of hamhung`: words after a topic page's command are a search
-            arguments.append(arg)
+            command = COMMANDS.get(arg, WORDS)  # any other word starts `hamhung WORDS…`
+            if command is WORDS:
+                arguments.append(arg)
         else:
+            if command.topic is not None:  # `hamhung population of hamhung`: words after a topic page's command are a search
+                command, arguments = WORDS, [command.name]
             arguments.append(arg)
-    spec_of_command = COMMANDS.get(command or "")
-    extra = spec_of_command is not None and spec_of_command.topic is None and len(arguments) > len(spec_of_command.arguments)
-    if extra and not any(a.many for a in spec_of_command.arguments):  # type: ignore[union-attr]
+    if command is not None and len(arguments) > len(command.arguments) and not any(a.many for a in command.arguments):
         return None  # an extra argument: Typer's message
-    return Plan(command, arguments, Options(**values))  # type: ignore[arg-type]
+    return Plan(command.name if command else None, arguments, Options(**values))  # type: ignore[arg-type]
 
 
 def _value(spec: Option, value: str) -> object | None:
