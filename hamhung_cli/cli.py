@@ -22,7 +22,7 @@ from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
 from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
 from .session import Session
 from .store import Store
-from .terminal import degrade_streams, drop_bad_size_variables
+from .terminal import drop_bad_size_variables
 
 # --------------------------------------------------------------------------- completion
 
@@ -44,6 +44,7 @@ def _starting_with(ctx: typer.Context, incomplete: str, names: Callable[[Store],
     return [name for name in names(store) if name.startswith(incomplete.casefold())]
 
 
+# What completes each argument or option, by name.
 _COMPLETION: dict[str, Callable[[typer.Context, str], list[str]]] = {"topic": complete_topic, "ids": complete_id}
 
 
@@ -63,7 +64,7 @@ def _option_parameter(option: Option) -> inspect.Parameter:
         metavar=option.metavar,
         case_sensitive=False,
         show_default=False,
-        autocompletion=complete_topic if option.name == "topic" else None,
+        autocompletion=_COMPLETION.get(option.name),
         min=1 if option.number else None,
     )
     return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
@@ -104,8 +105,8 @@ def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
     return value
 
 
-def _options(ctx: typer.Context, values: dict[str, Any]) -> Options:
-    given = {name: _inherited(ctx, name, values.get(name)) for name in Options._fields}
+def _options(ctx: typer.Context) -> Options:
+    given = {name: _inherited(ctx, name) for name in Options._fields}
     given = {name: str(value) if isinstance(value, StrEnum) else value for name, value in given.items() if value is not None}
     return Options(**given)
 
@@ -119,16 +120,11 @@ def _command_function(spec: Command) -> Callable[..., None]:
                 arguments += value or []
             elif value is not None:
                 arguments.append(value)
-        _exit(commands.run(spec.name, arguments, _options(ctx, values)))
+        ctx.exit(commands.run(spec.name, arguments, _options(ctx)))
 
     command.__signature__ = _signature(spec.options, spec.arguments)  # type: ignore[attr-defined]
     command.__name__ = spec.name
     return command
-
-
-def _exit(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
 
 
 # --------------------------------------------------------------------------- the group
@@ -143,9 +139,7 @@ def _words_after_a_topic_page(args: list[str]) -> bool:
         return False
     after_option = False
     for arg in args[1:]:
-        if arg == "--":
-            return True
-        if not after_option and not arg.startswith("-"):
+        if arg == "--" or not (after_option or arg.startswith("-")):
             return True
         after_option = arg in _TAKES_A_VALUE
     return False
@@ -183,8 +177,6 @@ app = typer.Typer(
         "  hamhung districts --format csv > districts.csv\n\n" + EXIT_CODES_HELP
     ),
     invoke_without_command=True,
-    no_args_is_help=False,
-    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -200,7 +192,7 @@ def _version(value: bool) -> None:
 def overview(ctx: typer.Context, version: bool = False, **values: Any) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is None:
-        _exit(commands.run(None, [], _options(ctx, values)))
+        ctx.exit(commands.run(None, [], _options(ctx)))
 
 
 _version_parameter = inspect.Parameter(
@@ -235,7 +227,7 @@ def help_(
     if command is not None and not command.hidden:
         typer.echo(command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent)))
         return
-    _exit(commands.help_topic(topic))
+    ctx.exit(commands.help_topic(topic))
 
 
 # What Typer's --install-completion may write, for each shell: it names only the completion script, not the
@@ -263,11 +255,8 @@ def _shell_files() -> dict[str, tuple[int, int] | None]:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    degrade_streams()
+    """Run the Typer app: fast.main, the console-script entry point, leaves to it the forms it does not parse."""
     drop_bad_size_variables()
-    if commands.stdout_is_closed():
-        sys.exit(EXIT_USAGE)
     watched = _shell_files() if "--install-completion" in sys.argv else None
     try:
         app(prog_name="hamhung")
