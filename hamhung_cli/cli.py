@@ -107,8 +107,7 @@ def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
 
 def _options(ctx: typer.Context) -> Options:
     given = {name: _inherited(ctx, name) for name in Options._fields}
-    given = {name: str(value) if isinstance(value, StrEnum) else value for name, value in given.items() if value is not None}
-    return Options(**given)
+    return Options(**{name: value for name, value in given.items() if value is not None})
 
 
 def _command_function(spec: Command) -> Callable[..., None]:

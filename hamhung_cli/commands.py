@@ -141,19 +141,14 @@ def internal_error(error: BaseException) -> int:
 
 def write_failed(error: OSError) -> int:
     """Output could not be written: a closed pipe (`| head -1`) ends quietly, anything else (a full disk) is an error."""
-    silence_stdout()
+    try:  # point stdout at /dev/null, so the flush at exit stays quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
     if isinstance(error, BrokenPipeError):
         return EXIT_OK
     say(f"hamhung: error: cannot write output: {error.strerror or error}")
     return EXIT_USAGE
-
-
-def stdout_is_closed() -> bool:
-    """Started with stdout closed (`hamhung >&-`): Python has no sys.stdout at all, so say so before doing anything."""
-    if sys.stdout is not None:
-        return False
-    say("hamhung: error: cannot write output: standard output is closed")
-    return True
 
 
 def say(message: str) -> None:
@@ -163,15 +158,6 @@ def say(message: str) -> None:
         sys.stderr.write(inert(message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):  # stderr closed too: nothing more can be done
-        pass
-
-
-def silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the exit-time flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -407,19 +393,9 @@ def help_topic(name: str | None) -> int:
     """`hamhung help [TOPIC]`: a reference text, or the list of them."""
 
     def action() -> None:
-        from .helptopics import ALIASES, TOPICS, listing
+        from .helptopics import text
 
-        if name is None:
-            sys.stdout.write(listing())
-            return
-        key = name.strip().lower()
-        topic = TOPICS.get(ALIASES.get(key, key))
-        if topic is None:
-            import difflib
-
-            suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
-            raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
-        sys.stdout.write(topic.text)
+        sys.stdout.write(text(name))
 
     return guarded(action)
 

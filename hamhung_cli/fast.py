@@ -86,16 +86,13 @@ def _value(spec: Option, value: str) -> object | None:
     return value
 
 
-def run(plan: Plan) -> int:
-    return commands.run(plan.command, plan.arguments, plan.options)
-
-
 def main() -> None:
     """Console-script entry point: the plain forms here, everything else through the Typer app (cli.py)."""
     from .terminal import degrade_streams
 
     degrade_streams()
-    if commands.stdout_is_closed():
+    if sys.stdout is None:  # started with stdout closed (`hamhung >&-`): say so before doing anything
+        commands.say("hamhung: error: cannot write output: standard output is closed")
         sys.exit(EXIT_USAGE)
     try:
         plan = parse(sys.argv[1:])
@@ -104,7 +101,7 @@ def main() -> None:
 
             full_main()
             return
-        code = run(plan)
+        code = commands.run(*plan)
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     sys.exit(code)

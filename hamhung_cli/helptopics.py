@@ -1,13 +1,14 @@
 """`hamhung help TOPIC`: the reference texts, kept in one place.
 
-The man page (manpage.py) is built from the same entries, and a test checks
-that README.md's exit-status table and format list say what these say, so the
-three cannot drift apart. Plain text only, wrapped at 78 columns: help is read
-in a pipe or a pager as often as on a terminal. Standard library only.
+The man page (manpage.py) is built from the same entries, and a test checks that README.md's exit-status table and
+environment list say what these say. Plain text wrapped at 78 columns: help is read in a pipe or a pager as often
+as on a terminal.
 """
 
 import textwrap
 from typing import NamedTuple
+
+from .errors import UsageError
 
 WIDTH = 78
 
@@ -166,10 +167,19 @@ TOPICS = {
 ALIASES = {alias: name for name, topic in TOPICS.items() for alias in topic.aliases}
 
 
-def listing() -> str:
-    """What `hamhung help` prints: the topics, one a line."""
-    width = max(len(name) for name in TOPICS) + 2
-    lines = ["Help topics ('hamhung help TOPIC'):", ""]
-    lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
-    lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
-    return "\n".join(lines) + "\n"
+def text(name: str | None) -> str:
+    """What `hamhung help [NAME]` prints: the topic's text, or without a name the list of topics."""
+    if name is None:
+        width = max(len(name) for name in TOPICS) + 2
+        lines = ["Help topics ('hamhung help TOPIC'):", ""]
+        lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
+        lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
+        return "\n".join(lines) + "\n"
+    key = name.strip().lower()
+    topic = TOPICS.get(ALIASES.get(key, key))
+    if topic is None:
+        import difflib
+
+        suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
+        raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
+    return topic.text
