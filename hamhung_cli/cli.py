@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
-from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
+from .options import COMMANDS, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
 from .session import Session
 from .store import Store
 from .terminal import drop_bad_size_variables
@@ -173,7 +173,8 @@ app = typer.Typer(
         "  hamhung climate\n\n"
         "  hamhung what is vinalon\n\n"
         "  hamhung search \"sister city\" --json | jq '.[0].text'\n\n"
-        "  hamhung districts --format csv > districts.csv\n\n" + EXIT_CODES_HELP
+        "  hamhung districts --format csv > districts.csv\n\n"
+        "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
     ),
     invoke_without_command=True,
     pretty_exceptions_enable=False,
@@ -188,19 +189,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def overview(ctx: typer.Context, version: bool = False, **values: Any) -> None:
+def overview(
+    ctx: typer.Context,
+    *,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    **values: Any,
+) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is None:
         ctx.exit(commands.run(None, [], _options(ctx)))
 
 
-_version_parameter = inspect.Parameter(
-    "version",
-    inspect.Parameter.KEYWORD_ONLY,
-    default=False,
-    annotation=Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")],
-)
-overview.__signature__ = _signature(OUTPUT, (), _version_parameter)  # type: ignore[attr-defined]
+overview.__signature__ = _signature(OUTPUT, (), inspect.signature(overview, eval_str=True).parameters["version"])  # type: ignore[attr-defined]
 app.callback()(overview)
 
 for _spec in COMMANDS.values():

@@ -13,7 +13,6 @@ ONLY = ("facts", "tables")
 UNITS = ("metric", "imperial")
 ROMANIZATIONS = ("mr", "plain", "rr", "hangul")
 DEFAULT_LIMIT = 10
-EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
 
 
 class Option(NamedTuple):
