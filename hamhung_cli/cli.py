@@ -1,8 +1,7 @@
 """The Typer app: --help, completion, the man page and every form the fast path leaves to it.
 
-No declaration lives here: each command's parameters are made from options.py, the same tables fast.py parses
-with, and each command hands one Options value to commands.py. No logic lives here either: commands.py does the
-work and maps every error the core raises to one stderr line and an exit code.
+Each command's parameters are made from the declarations in options.py (which fast.py parses with too), and each
+command hands one Options value to commands.run, which does the work.
 """
 
 from __future__ import annotations

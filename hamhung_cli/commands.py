@@ -1,9 +1,7 @@
 """What each command does, as plain functions of (arguments, Options): no Typer here.
 
-Both entry paths call `run`: the Typer app (cli.py, which parses every form and draws --help) and the fast path
-(fast.py, which parses only the common forms so most runs never import Typer). Sharing it is what keeps the two
-byte-identical. `run` pages a command's output and turns every error the core raises into one stderr line and an
-exit code (`guarded`).
+Both parsers (the Typer app in cli.py, the fast path in fast.py) call `run`, which keeps them byte-identical: it pages
+a command's output and turns every error the core raises into one stderr line and an exit code (`guarded`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The console-script entry point: the common command forms parsed without importing Typer.
 
-Typer (with its vendored Click) costs more to import than the rest of a run. This module parses the plain forms
-people type most (`hamhung climate`, `hamhung search vinalon --json`, `hamhung history`, `hamhung what is vinalon`)
-from the same declarations (options.py) the Typer app is built from, and calls the same functions in commands.py.
-Anything else (--help, --version, completion, an unknown or malformed option, a bad value) goes to the Typer app,
-which parses and reports it. The two paths give byte-identical output (tests/test_fast.py checks it).
+Typer costs more to import than the rest of a run. This parses from the declarations the Typer app is built from
+(options.py) and runs commands.run as the app does; anything else (--help, completion, a malformed option or value)
+goes to the app, which reports it. tests/test_fast.py checks that the two paths print the same bytes.
 """
 
 import os
@@ -38,28 +36,19 @@ def parse(argv: list[str]) -> Plan | None:
     command: Command | None = None
     values: dict[str, object] = {}
     arguments: list[str] = []
-    position = 0
-    while position < len(argv):
-        arg = argv[position]
-        position += 1
+    words = iter(argv)
+    for arg in words:
         if arg.startswith("-") and arg != "-":
             name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
             spec = _FLAGS[command.name if command else None].get(name)
             if spec is None:
                 return None  # --help, --version, --, an unknown or clustered option: Typer's job
             if spec.flag:
-                if equals:
-                    return None
-                values[spec.name] = True
-                continue
-            if not equals:
-                if position >= len(argv):
-                    return None
-                value = argv[position]
-                position += 1
-            parsed = _value(spec, value)
+                parsed: object | None = None if equals else True
+            else:
+                parsed = _value(spec, value if equals else next(words, None))
             if parsed is None:
-                return None
+                return None  # `--json=yes`, a missing or bad value: Typer's message
             values[spec.name] = parsed
         elif command is None and arg in RESERVED and arg not in COMMANDS:
             return None  # `hamhung help …`: the Typer app's own command
@@ -76,8 +65,10 @@ def parse(argv: list[str]) -> Plan | None:
     return Plan(command.name if command else None, arguments, Options(**values))  # type: ignore[arg-type]
 
 
-def _value(spec: Option, value: str) -> object | None:
+def _value(spec: Option, value: str | None) -> object | None:
     """An option's value as the command takes it, or None when Typer should report it."""
+    if value is None:
+        return None
     if spec.choices is not None:
         value = value.lower()
         return value if value in spec.choices else None
