@@ -96,8 +96,9 @@ def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = (), *
     return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options), *extra])
 
 
-def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
+def _inherited(ctx: typer.Context | None, name: str) -> Any:
     """This command's option, else the same option given before the command word (`hamhung --json topics`)."""
+    value = None
     while value in (None, False) and ctx is not None:
         value = ctx.params.get(name, value)
         ctx = ctx.parent
