@@ -1,8 +1,7 @@
 """The Typer app: --help, completion, the man page and every form the fast path leaves to it.
 
-No declaration lives here: each command's parameters are made from options.py, the same tables fast.py parses
-with, and each command hands one Options value to commands.py. No logic lives here either: commands.py does the
-work and maps every error the core raises to one stderr line and an exit code.
+Each command's parameters are made from the declarations in options.py (which fast.py parses with too), and each
+command hands one Options value to commands.run, which does the work.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -19,30 +18,32 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, HamhungError
-from .options import COMMANDS, EXIT_CODES_HELP, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
+from .options import COMMANDS, OPTIONS, OUTPUT, WORDS, Argument, Command, Option, Options
 from .session import Session
-from .terminal import degrade_streams, drop_bad_size_variables
+from .store import Store
+from .terminal import drop_bad_size_variables
 
 # --------------------------------------------------------------------------- completion
 
 
 def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        store = Session(_inherited(ctx, "facts")).store
-    except HamhungError:
-        return []
-    return [t for t in store.topics if t.startswith(incomplete.casefold())]
+    return _starting_with(ctx, incomplete, lambda store: store.topics)
 
 
 def complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _starting_with(ctx, incomplete, lambda store: [*store.facts, *store.tables, *(f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows)])
+
+
+def _starting_with(ctx: typer.Context, incomplete: str, names: Callable[[Store], Iterable[str]]) -> list[str]:
+    """The names in the store the command line reads (none when it cannot be read) that start with what was typed."""
     try:
         store = Session(_inherited(ctx, "facts")).store
     except HamhungError:
         return []
-    ids = list(store.facts) + list(store.tables) + [f"{t.id}.{r.id}" for t in store.tables.values() for r in t.rows]
-    return [i for i in ids if i.startswith(incomplete.casefold())]
+    return [name for name in names(store) if name.startswith(incomplete.casefold())]
 
 
+# What completes each argument or option, by name.
 _COMPLETION: dict[str, Callable[[typer.Context, str], list[str]]] = {"topic": complete_topic, "ids": complete_id}
 
 
@@ -62,7 +63,7 @@ def _option_parameter(option: Option) -> inspect.Parameter:
         metavar=option.metavar,
         case_sensitive=False,
         show_default=False,
-        autocompletion=complete_topic if option.name == "topic" else None,
+        autocompletion=_COMPLETION.get(option.name),
         min=1 if option.number else None,
     )
     return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
@@ -90,26 +91,26 @@ class HamhungCommand(TyperCommand):
 _PARAMETERS = {name: _option_parameter(option) for name, option in OPTIONS.items()}  # shared: Typer copies what it changes
 
 
-def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = ()) -> inspect.Signature:
+def _signature(options: tuple[str, ...], arguments: tuple[Argument, ...] = (), *extra: inspect.Parameter) -> inspect.Signature:
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options)])
+    return inspect.Signature([context, *map(_argument_parameter, arguments), *(_PARAMETERS[name] for name in options), *extra])
 
 
-def _inherited(ctx: typer.Context | None, name: str, value: Any = None) -> Any:
+def _inherited(ctx: typer.Context | None, name: str) -> Any:
     """This command's option, else the same option given before the command word (`hamhung --json topics`)."""
+    value = None
     while value in (None, False) and ctx is not None:
         value = ctx.params.get(name, value)
         ctx = ctx.parent
     return value
 
 
-def _options(ctx: typer.Context, values: dict[str, Any]) -> Options:
-    given = {name: _inherited(ctx, name, values.get(name)) for name in Options._fields}
-    given = {name: str(value) if isinstance(value, StrEnum) else value for name, value in given.items() if value is not None}
-    return Options(**given)
+def _options(ctx: typer.Context) -> Options:
+    given = {name: _inherited(ctx, name) for name in Options._fields}
+    return Options(**{name: value for name, value in given.items() if value is not None})
 
 
-def _command_function(spec: Command, action: Callable[[list[str], Options], int] | None = None) -> Callable[..., None]:
+def _command_function(spec: Command) -> Callable[..., None]:
     def command(ctx: typer.Context, **values: Any) -> None:
         arguments: list[str] = []
         for argument in spec.arguments:
@@ -118,17 +119,11 @@ def _command_function(spec: Command, action: Callable[[list[str], Options], int]
                 arguments += value or []
             elif value is not None:
                 arguments.append(value)
-        opts = _options(ctx, values)
-        _exit(action(arguments, opts) if action else commands.run(spec.name, arguments, opts))
+        ctx.exit(commands.run(spec.name, arguments, _options(ctx)))
 
     command.__signature__ = _signature(spec.options, spec.arguments)  # type: ignore[attr-defined]
     command.__name__ = spec.name
     return command
-
-
-def _exit(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
 
 
 # --------------------------------------------------------------------------- the group
@@ -143,9 +138,7 @@ def _words_after_a_topic_page(args: list[str]) -> bool:
         return False
     after_option = False
     for arg in args[1:]:
-        if arg == "--":
-            return True
-        if not after_option and not arg.startswith("-"):
+        if arg == "--" or not (after_option or arg.startswith("-")):
             return True
         after_option = arg in _TAKES_A_VALUE
     return False
@@ -180,11 +173,10 @@ app = typer.Typer(
         "  hamhung climate\n\n"
         "  hamhung what is vinalon\n\n"
         "  hamhung search \"sister city\" --json | jq '.[0].text'\n\n"
-        "  hamhung districts --format csv > districts.csv\n\n" + EXIT_CODES_HELP
+        "  hamhung districts --format csv > districts.csv\n\n"
+        "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
     ),
     invoke_without_command=True,
-    no_args_is_help=False,
-    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -197,25 +189,24 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def overview(ctx: typer.Context, version: bool = False, **values: Any) -> None:
+def overview(
+    ctx: typer.Context,
+    *,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    **values: Any,
+) -> None:
     """Overview of the city, its topics and example commands."""
     if ctx.invoked_subcommand is None:
-        _exit(commands.run(None, [], _options(ctx, values)))
+        ctx.exit(commands.run(None, [], _options(ctx)))
 
 
-_version_parameter = inspect.Parameter(
-    "version",
-    inspect.Parameter.KEYWORD_ONLY,
-    default=False,
-    annotation=Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")],
-)
-overview.__signature__ = _signature(OUTPUT).replace(parameters=[*_signature(OUTPUT).parameters.values(), _version_parameter])  # type: ignore[attr-defined]
+overview.__signature__ = _signature(OUTPUT, (), inspect.signature(overview, eval_str=True).parameters["version"])  # type: ignore[attr-defined]
 app.callback()(overview)
 
 for _spec in COMMANDS.values():
     app.command(_spec.name, help=_spec.help, cls=HamhungCommand)(_command_function(_spec))
 # `hamhung WORDS…`, never listed: a topic page, a typo of a command or topic, or a search.
-app.command(WORDS.name, hidden=True)(_command_function(WORDS, commands.words))
+app.command(WORDS.name, hidden=True)(_command_function(WORDS))
 
 
 @app.command("help")
@@ -231,12 +222,11 @@ def help_(
 
       hamhung help store
     """
-    group = ctx.parent.command if ctx.parent is not None else None
-    command = group.get_command(ctx, topic) if group is not None and topic and hasattr(group, "get_command") else None
+    command = ctx.parent.command.get_command(ctx, topic) if ctx.parent is not None and topic else None  # type: ignore[attr-defined]
     if command is not None and not command.hidden:
         typer.echo(command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent)))
         return
-    _exit(commands.help_topic(topic))
+    ctx.exit(commands.help_topic(topic))
 
 
 # What Typer's --install-completion may write, for each shell: it names only the completion script, not the
@@ -252,36 +242,28 @@ _SHELL_FILES = (
 
 
 def _shell_files() -> dict[str, tuple[int, int] | None]:
-    found: dict[str, tuple[int, int] | None] = {}
-    for name in _SHELL_FILES:
-        path = os.path.expanduser(name)
+    """Each file's modification time and size, None when it does not exist."""
+    found: dict[str, tuple[int, int] | None] = dict.fromkeys(map(os.path.expanduser, _SHELL_FILES))
+    for path in found:
         try:
             info = os.stat(path)
             found[path] = (info.st_mtime_ns, info.st_size)
         except OSError:
-            found[path] = None
+            pass
     return found
 
 
-def _say_what_changed(before: dict[str, tuple[int, int] | None]) -> None:
-    after = _shell_files()
-    changed = [path for path, stamp in after.items() if stamp != before.get(path)]
-    if changed:
-        commands.say(f"hamhung: changed {', '.join(changed)}; remove the 'hamhung' lines there to undo")
-
-
 def main() -> None:
-    """Console-script entry point."""
-    degrade_streams()
+    """Run the Typer app: fast.main, the console-script entry point, leaves to it the forms it does not parse."""
     drop_bad_size_variables()
-    if commands.stdout_is_closed():
-        sys.exit(EXIT_USAGE)
     watched = _shell_files() if "--install-completion" in sys.argv else None
     try:
         app(prog_name="hamhung")
     except SystemExit:
         if watched is not None:
-            _say_what_changed(watched)
+            changed = [path for path, stamp in _shell_files().items() if stamp != watched[path]]
+            if changed:
+                commands.say(f"hamhung: changed {', '.join(changed)}; remove the 'hamhung' lines there to undo")
         raise
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)

@@ -1,8 +1,7 @@
-"""What each command does, as plain functions of (arguments, Options) returning an exit code: no Typer here.
+"""What each command does, as plain functions of (arguments, Options): no Typer here.
 
-Both entry paths call these: the Typer app (cli.py, which parses every form and draws --help) and the fast path
-(fast.py, which parses only the common forms so most runs never import Typer). Sharing them is what keeps the two
-byte-identical. Every error the core raises becomes one stderr line and an exit code in `guarded`.
+Both parsers (the Typer app in cli.py, the fast path in fast.py) call `run`, which keeps them byte-identical: it pages
+a command's output and turns every error the core raises into one stderr line and an exit code (`guarded`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, HamhungError, NotFound, StoreError, UsageError
-from .options import COMMANDS, RESERVED, Command, Options
+from .options import COMMANDS, RESERVED, WORDS, Command, Options
 from .session import Session
 from .store import Store
 from .terminal import default_format, from_shell, is_terminal, terminal_width, use_color
@@ -33,11 +32,11 @@ class Output:
     """How this run prints: format, colour, width and field selection."""
 
     def __init__(self, opts: Options) -> None:
-        chosen = [f for f, given in ((opts.format, opts.format), ("json", opts.json), ("plain", opts.plain)) if given]
-        if len(set(chosen)) > 1:
+        chosen = {f for f in (opts.format, opts.json and "json", opts.plain and "plain") if f}
+        if len(chosen) > 1:
             raise UsageError("--json, --plain and --format choose the same thing: give one of them")
-        self.format = chosen[0] if chosen else default_format()
-        self.reading = not chosen and self.format == "table"  # a terminal's default: pages made for reading
+        self.format = chosen.pop() if chosen else default_format()
+        self.reading = self.format == "table" and not opts.format  # a terminal's default: pages made for reading
         self.color_choice = opts.color_choice
         self.color = use_color(self.color_choice) and self.format == "table"
         self.fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields is not None else None
@@ -96,6 +95,11 @@ def measured(store: Store, units: str | None) -> Store:
     return in_units(store, units)
 
 
+def _as_asked(store: Store, opts: Options) -> Store:
+    """The store in the units and name forms this run asks for."""
+    return named(measured(store, opts.units), opts.romanization)
+
+
 def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
     """Run a command; turn the core's errors into one stderr line and an exit code. Flush so write errors surface here."""
     try:
@@ -108,20 +112,12 @@ def guarded(action: Callable[[], int | None], pager: bool = True) -> int:
             code = action() or EXIT_OK
         sys.stdout.flush()
         return code
-    except NotFound as error:
-        say(f"hamhung: {error}")
+    except HamhungError as error:
+        say(f"hamhung: {error}" if error.exit_code == EXIT_NOT_FOUND else f"hamhung: error: {error}")
         if error.suggestions:
             say(f"hamhung: did you mean: {', '.join(error.suggestions)}?")
         for hint in error.hints:
             say(f"hamhung: {hint}")
-        return EXIT_NOT_FOUND
-    except UsageError as error:
-        say(f"hamhung: error: {error}")
-        if error.suggestions:
-            say(f"hamhung: did you mean: {', '.join(error.suggestions)}?")
-        return EXIT_USAGE
-    except HamhungError as error:
-        say(f"hamhung: error: {error}")
         return error.exit_code
     except OSError as error:
         return write_failed(error)
@@ -143,19 +139,14 @@ def internal_error(error: BaseException) -> int:
 
 def write_failed(error: OSError) -> int:
     """Output could not be written: a closed pipe (`| head -1`) ends quietly, anything else (a full disk) is an error."""
-    silence_stdout()
+    try:  # point stdout at /dev/null, so the flush at exit stays quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
     if isinstance(error, BrokenPipeError):
         return EXIT_OK
     say(f"hamhung: error: cannot write output: {error.strerror or error}")
     return EXIT_USAGE
-
-
-def stdout_is_closed() -> bool:
-    """Started with stdout closed (`hamhung >&-`): Python has no sys.stdout at all, so say so before doing anything."""
-    if sys.stdout is not None:
-        return False
-    say("hamhung: error: cannot write output: standard output is closed")
-    return True
 
 
 def say(message: str) -> None:
@@ -165,15 +156,6 @@ def say(message: str) -> None:
         sys.stderr.write(inert(message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):  # stderr closed too: nothing more can be done
-        pass
-
-
-def silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the exit-time flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -190,51 +172,42 @@ def missing_argument(command: Command) -> int:
 # --------------------------------------------------------------------------- commands
 
 
-def overview(opts: Options) -> int:
-    def action() -> None:
-        from .overview import write_overview
+def overview(arguments: list[str], opts: Options) -> None:
+    from .overview import write_overview
 
-        store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
-        color = opts.color_choice
-        if picture(opts.svg, color, lambda out, c, width: write_overview(store, out, True, c, width)):
+    store = _as_asked(Session(opts.facts).store, opts)
+    color = opts.color_choice
+    if picture(opts.svg, color, lambda out, c, width: write_overview(store, out, True, c, width)):
+        return
+    write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
+
+
+def topics(arguments: list[str], opts: Options) -> None:
+    from .views import topics_listing
+
+    Output(opts).emit(topics_listing(named(Session(opts.facts).store, opts.romanization)))
+
+
+def show(arguments: list[str], opts: Options) -> None:
+    from .views import page_listing, require_topic, select_tables, topic_page
+
+    store = _as_asked(Session(opts.facts).store, opts)
+    out = Output(opts)
+    topic = require_topic(store, arguments[0])
+    tables, others = select_tables(store, topic, opts.source)
+    if opts.chart:
+        _chart(store, topic, tables, opts.only, out)
+        return
+    if (out.is_table or out.svg is not None) and not out.fields:
+        from .overview import write_topic_page
+
+        page = topic_page(store, topic, tables, others, opts.only, opts.sources)
+        if out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width)):
             return
-        write_overview(store, sys.stdout, is_terminal(), use_color(color), terminal_width())
-
-    return guarded(action, not opts.no_pager)
-
-
-def topics(opts: Options) -> int:
-    def action() -> None:
-        from .views import topics_listing
-
-        Output(opts).emit(topics_listing(named(Session(opts.facts).store, opts.romanization)))
-
-    return guarded(action, not opts.no_pager)
-
-
-def show(topic_name: str, opts: Options) -> int:
-    def action() -> None:
-        from .views import page_listing, require_topic, select_tables, topic_page
-
-        store = named(measured(Session(opts.facts).store, opts.units), opts.romanization)
-        out = Output(opts)
-        topic = require_topic(store, topic_name)
-        tables, others = select_tables(store, topic, opts.source)
-        if opts.chart:
-            _chart(store, topic, tables, opts.only, out)
+        if out.is_table:
+            write_topic_page(store, page, sys.stdout, out.color, terminal_width())
             return
-        if (out.is_table or out.svg is not None) and not out.fields:
-            from .overview import write_topic_page
-
-            page = topic_page(store, topic, tables, others, opts.only, opts.sources)
-            if out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width)):
-                return
-            if out.is_table:
-                write_topic_page(store, page, sys.stdout, out.color, terminal_width())
-                return
-        out.emit(page_listing(store, topic, tables, opts.only, opts.sources))  # what a page prints in a pipe: views.page_listing
-
-    return guarded(action, not opts.no_pager)
+    out.emit(page_listing(store, topic, tables, opts.only, opts.sources))  # what a page prints in a pipe: views.page_listing
 
 
 def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
@@ -250,50 +223,43 @@ def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: O
         out.emit(chart_listing(chart))
 
 
-def fact(ids: list[str], opts: Options) -> int:
-    def action() -> None:
-        from .views import item_listing
+def fact(ids: list[str], opts: Options) -> None:
+    from .views import item_listing
 
-        Output(opts).emit(item_listing(named(measured(Session(opts.facts).store, opts.units), opts.romanization), ids))
-
-    return guarded(action, not opts.no_pager)
+    Output(opts).emit(item_listing(_as_asked(Session(opts.facts).store, opts), ids))
 
 
-def search(query: list[str], opts: Options) -> int:
-    def action() -> None:
-        from .search import search as run_search
-        from .views import require_topic, search_listing
+def search(query: list[str], opts: Options) -> None:
+    from .search import search as run_search
+    from .views import require_topic, search_listing
 
-        text = from_shell(" ".join(query))
-        if not text.strip():
-            raise UsageError("the search query is empty")
-        if len(text) > MAX_QUERY_CHARS:
-            raise UsageError(f"the search query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
-        session = Session(opts.facts)
-        out = Output(opts)
-        store = named(measured(session.store, opts.units), opts.romanization)
-        topic_id = require_topic(store, opts.topic) if opts.topic else None
+    text = from_shell(" ".join(query))
+    if not text.strip():
+        raise UsageError("the search query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"the search query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed")
+    session = Session(opts.facts)
+    out = Output(opts)
+    store = _as_asked(session.store, opts)
+    topic_id = require_topic(store, opts.topic) if opts.topic else None
 
-        def find(index: Index) -> list[Result]:
-            return run_search(index, text, limit=min(opts.limit, MAX_LIMIT), topic=topic_id)
+    def find(index: Index) -> list[Result]:
+        return run_search(index, text, limit=min(opts.limit, MAX_LIMIT), topic=topic_id)
 
-        try:
-            results = find(session.index)
-        except sqlite3.Error:  # a cached index damaged under this run: build it anew from the store
-            results = find(session.rebuild_index())
-        if not results:
-            raise nothing_found(session.index, text, topic_id)
-        if out.reading and not out.fields and not opts.explain and not opts.sources:
-            from .answer import clear_answer, write_answer
+    try:
+        results = find(session.index)
+    except sqlite3.Error:  # a cached index damaged under this run: build it anew from the store
+        results = find(session.rebuild_index())
+    if not results:
+        raise nothing_found(session.index, text, topic_id)
+    if out.reading and not out.fields and not opts.explain and not opts.sources:
+        from .answer import clear_answer, write_answer
 
-            if clear_answer(results):  # on a terminal: the answer first, then the next few results
-                if out.picture(lambda o, c, width: write_answer(store, results, o, c, width)):
-                    return
+        if clear_answer(results):  # on a terminal: the answer first, then the next few results
+            if not out.picture(lambda o, c, width: write_answer(store, results, o, c, width)):
                 write_answer(store, results, sys.stdout, out.color, terminal_width())
-                return
-        out.emit(search_listing(store, results, opts.explain, opts.sources))
-
-    return guarded(action, not opts.no_pager)
+            return
+    out.emit(search_listing(store, results, opts.explain, opts.sources))
 
 
 def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
@@ -315,27 +281,18 @@ def nothing_found(index: Index, query: str, topic: str | None) -> NotFound:
     return NotFound(message, hints=hints)
 
 
-def words(words: list[str], opts: Options) -> int:
+def words(words: list[str], opts: Options) -> None:
     """`hamhung WORDS…`: a topic page when the words name a topic, a usage error when the first word is a typo of a
     command or topic (`hamhung climat`), else a search for all the words (`hamhung vinalon`)."""
-    chosen: list[str] = []
+    from .views import find_topic
 
-    def choose() -> None:
-        from .views import find_topic
-
-        session = Session(opts.facts)
-        if find_topic(session.store, " ".join(words)) is not None:
-            chosen.append("show")
-            return
-        suggestions = _typo_of_a_name(session.store, words[0])
-        if suggestions and not _known_word(session, words[0]):
-            raise UsageError(f"no command or topic '{words[0]}' (see 'hamhung --help' and 'hamhung topics')", suggestions)
-        chosen.append("search")
-
-    code = guarded(choose, pager=False)  # prints nothing but errors: the command chosen does the printing
-    if code or not chosen:
-        return code
-    return show(" ".join(words), opts) if chosen[0] == "show" else search(words, opts)
+    session = Session(opts.facts)
+    if find_topic(session.store, " ".join(words)) is not None:
+        return show([" ".join(words)], opts)
+    suggestions = _typo_of_a_name(session.store, words[0])
+    if suggestions and not _known_word(session, words[0]):
+        raise UsageError(f"no command or topic '{words[0]}' (see 'hamhung --help' and 'hamhung topics')", suggestions)
+    return search(words, opts)
 
 
 def _typo_of_a_name(store: Store, word: str) -> list[str]:
@@ -357,70 +314,60 @@ def _known_word(session: Session, word: str) -> bool:
     return bool(terms) and all(session.index.uses(t) for t in terms)
 
 
-def sources(opts: Options) -> int:
-    def action() -> None:
-        from .views import sources_listing
+def sources(arguments: list[str], opts: Options) -> None:
+    from .views import sources_listing
 
-        Output(opts).emit(sources_listing(Session(opts.facts).store))
-
-    return guarded(action, not opts.no_pager)
+    Output(opts).emit(sources_listing(Session(opts.facts).store))
 
 
-def disputes(opts: Options) -> int:
-    def action() -> None:
-        from .views import disputes_listing, require_topic
+def disputes(arguments: list[str], opts: Options) -> None:
+    from .views import disputes_listing, require_topic
 
-        store = measured(Session(opts.facts).store, opts.units)
-        out = Output(opts)
-        listing = disputes_listing(store, require_topic(store, opts.topic) if opts.topic else None)
-        if not listing.rows:
-            raise NotFound("no disputed facts" + (f" in topic '{opts.topic}'" if opts.topic else ""))
-        out.emit(listing)
-
-    return guarded(action, not opts.no_pager)
+    store = measured(Session(opts.facts).store, opts.units)
+    out = Output(opts)
+    listing = disputes_listing(store, require_topic(store, opts.topic) if opts.topic else None)
+    if not listing.rows:
+        raise NotFound("no disputed facts" + (f" in topic '{opts.topic}'" if opts.topic else ""))
+    out.emit(listing)
 
 
-def check(path: str | None, opts: Options) -> int:
-    def action() -> int:
-        from .text import inert
+def check(arguments: list[str], opts: Options) -> int:
+    """Exit 0 for a valid store, 2 with every problem listed (on stdout: it is the command's output) for one that is not."""
+    from .text import inert
 
-        out = Output(opts)
-        session = Session(path or opts.facts)
-        try:
-            store = session.store
-            problems = _reserved_topic_names(store)
-        except StoreError as error:
-            problems = [str(p) for p in error.problems]
-        if out.format in ("json", "jsonl"):
-            import json
+    out = Output(opts)
+    session = Session((arguments[0] if arguments else None) or opts.facts)
+    try:
+        store = session.store
+        problems = _reserved_topic_names(store)
+    except StoreError as error:
+        problems = [str(p) for p in error.problems]
+    counts = {} if problems else _counts(store)
+    if out.format in ("json", "jsonl"):
+        import json
 
-            report: dict[str, Any] = {"path": session.path, "ok": not problems, "problems": problems}
-            if not problems:
-                report.update(_counts(store))
-            sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2 if out.format == "json" else None) + "\n")
-        elif problems:
-            for problem in problems:  # the messages quote the store's own keys and values: inert, like all store text
-                sys.stdout.write(inert(problem) + "\n")
-        if problems:
-            sys.stdout.flush()
-            say(f"hamhung: {len(problems)} problem(s) in {session.path}")
-            return EXIT_USAGE
-        if out.format not in ("json", "jsonl"):
-            counts = _counts(store)
-            sys.stdout.write(
-                f"{session.path}: ok — {counts['facts']} facts ({counts['disputed']} disputed), {counts['tables']} tables ({counts['rows']} rows), "
-                f"{counts['topics']} topics, {counts['sources']} sources\n"
+        report = {"path": session.path, "ok": not problems, "problems": problems, **counts}
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2 if out.format == "json" else None) + "\n")
+    elif problems:
+        for problem in problems:  # the messages quote the store's own keys and values: inert, like all store text
+            sys.stdout.write(inert(problem) + "\n")
+    else:
+        sys.stdout.write(
+            "{path}: ok — {facts} facts ({disputed} disputed), {tables} tables ({rows} rows), {topics} topics, {sources} sources\n".format(
+                path=session.path, **counts
             )
-        return EXIT_OK
-
-    return guarded(action, not opts.no_pager)
+        )
+    if problems:
+        sys.stdout.flush()
+        say(f"hamhung: {len(problems)} problem(s) in {session.path}")
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _counts(store: Store) -> dict[str, int]:
-    facts = store.facts.values()
     return {
         "facts": len(store.facts),
-        "disputed": sum(f.disputed for f in facts),
+        "disputed": sum(f.disputed for f in store.facts.values()),
         "tables": len(store.tables),
         "rows": sum(len(t.rows) for t in store.tables.values()),
         "topics": len(store.topics),
@@ -444,41 +391,33 @@ def help_topic(name: str | None) -> int:
     """`hamhung help [TOPIC]`: a reference text, or the list of them."""
 
     def action() -> None:
-        from .helptopics import ALIASES, TOPICS, listing
+        from .helptopics import text
 
-        if name is None:
-            sys.stdout.write(listing())
-            return
-        key = name.strip().lower()
-        topic = TOPICS.get(ALIASES.get(key, key))
-        if topic is None:
-            import difflib
-
-            suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
-            raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
-        sys.stdout.write(topic.text)
+        sys.stdout.write(text(name))
 
     return guarded(action)
 
 
+# Each command's work, by the name both parsers give it (None: `hamhung` alone).
+ACTIONS: dict[str | None, Callable[[list[str], Options], int | None]] = {
+    None: overview,
+    "topics": topics,
+    "show": show,
+    "search": search,
+    "fact": fact,
+    "sources": sources,
+    "disputes": disputes,
+    "check": check,
+    WORDS.name: words,
+}
+
+
 def run(command: str | None, arguments: list[str], opts: Options) -> int:
     """Carry out a parsed command line, whichever parser parsed it."""
-    if command is None:
-        return overview(opts)
-    spec = COMMANDS.get(command)
-    if spec is None:
-        return words([command, *arguments], opts)
-    if any(a.required for a in spec.arguments) and not arguments:
+    spec = COMMANDS.get(command or "")
+    if spec is not None and spec.topic is not None:
+        return run("show", [spec.topic], opts)  # `hamhung climate` is `hamhung show climate`
+    if spec is not None and not arguments and any(a.required for a in spec.arguments):
         return missing_argument(spec)
-    if spec.topic is not None:
-        return words([command, *arguments], opts) if arguments else show(spec.topic, opts)
-    calls: dict[str, Callable[[], int]] = {
-        "topics": lambda: topics(opts),
-        "sources": lambda: sources(opts),
-        "disputes": lambda: disputes(opts),
-        "show": lambda: show(arguments[0], opts),
-        "fact": lambda: fact(arguments, opts),
-        "search": lambda: search(arguments, opts),
-        "check": lambda: check(arguments[0] if arguments else None, opts),
-    }
-    return calls[command]()
+    action = ACTIONS[command]
+    return guarded(lambda: action(arguments, opts), not opts.no_pager)

@@ -26,9 +26,14 @@ class Problem(NamedTuple):
 
 
 class HamhungError(Exception):
-    """Base class: every error the tool reports to a user."""
+    """Base class: every error the tool reports to a user, with the names it may have meant and where to look instead."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, suggestions: list[str] | None = None, hints: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        self.hints = hints or []
+        super().__init__(message)
 
 
 class StoreError(HamhungError):
@@ -44,18 +49,8 @@ class StoreError(HamhungError):
 class UsageError(HamhungError):
     """A request the tool cannot carry out as given (unknown topic, bad option value)."""
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        self.suggestions = suggestions or []
-        super().__init__(message)
-
 
 class NotFound(HamhungError):
-    """Nothing relevant was found; exit 1 with hints on stderr."""
+    """Nothing relevant was found: exit 1, the reason and hints on stderr."""
 
     exit_code = EXIT_NOT_FOUND
-
-    def __init__(self, message: str, suggestions: list[str] | None = None, hints: list[str] | None = None) -> None:
-        self.message = message
-        self.suggestions = suggestions or []
-        self.hints = hints or []  # further lines: where to look instead
-        super().__init__(message)

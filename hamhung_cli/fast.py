@@ -1,10 +1,8 @@
 """The console-script entry point: the common command forms parsed without importing Typer.
 
-Typer (with its vendored Click) costs more to import than the rest of a run. This module parses the plain forms
-people type most (`hamhung climate`, `hamhung search vinalon --json`, `hamhung history`, `hamhung what is vinalon`)
-from the same declarations (options.py) the Typer app is built from, and calls the same functions in commands.py.
-Anything else (--help, --version, completion, an unknown or malformed option, a bad value) goes to the Typer app,
-which parses and reports it. The two paths give byte-identical output (tests/test_fast.py checks it).
+Typer costs more to import than the rest of a run. This parses from the declarations the Typer app is built from
+(options.py) and runs commands.run as the app does; anything else (--help, completion, a malformed option or value)
+goes to the app, which reports it. tests/test_fast.py checks that the two paths print the same bytes.
 """
 
 import os
@@ -13,7 +11,7 @@ from typing import NamedTuple
 
 from . import commands
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE
-from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, WORDS, Option, Options
+from .options import COMMANDS, OPTIONS, OUTPUT, RESERVED, WORDS, Command, Option, Options
 
 
 def _flags(names: tuple[str, ...]) -> dict[str, Option]:
@@ -21,10 +19,8 @@ def _flags(names: tuple[str, ...]) -> dict[str, Option]:
     return {flag: OPTIONS[name] for name in names for flag in OPTIONS[name].flags}
 
 
-# The flags accepted before any command word, by each command, and by `hamhung WORDS…`.
-_GROUP_FLAGS = _flags(OUTPUT)
-_FLAGS = {command: _flags(spec.options) for command, spec in COMMANDS.items()}
-_WORDS_FLAGS = _flags(WORDS.options)
+# The flags accepted before any command word (None), and after each command word or `hamhung WORDS…`.
+_FLAGS = {None: _flags(OUTPUT)} | {command.name: _flags(command.options) for command in (*COMMANDS.values(), WORDS)}
 
 
 class Plan(NamedTuple):
@@ -37,52 +33,42 @@ def parse(argv: list[str]) -> Plan | None:
     """A Plan for the forms handled here, or None to let Typer handle (and report on) the rest."""
     if any(name.startswith("_HAMHUNG_COMPLETE") for name in os.environ):
         return None
-    command: str | None = None
+    command: Command | None = None
     values: dict[str, object] = {}
     arguments: list[str] = []
-    allowed = _GROUP_FLAGS
-    position = 0
-    while position < len(argv):
-        arg = argv[position]
-        position += 1
+    words = iter(argv)
+    for arg in words:
         if arg.startswith("-") and arg != "-":
             name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-            spec = allowed.get(name)
+            spec = _FLAGS[command.name if command else None].get(name)
             if spec is None:
                 return None  # --help, --version, --, an unknown or clustered option: Typer's job
             if spec.flag:
-                if equals:
-                    return None
-                values[spec.name] = True
-                continue
-            if not equals:
-                if position >= len(argv):
-                    return None
-                value = argv[position]
-                position += 1
-            parsed = _value(spec, value)
+                parsed: object | None = None if equals else True
+            else:
+                parsed = _value(spec, value if equals else next(words, None))
             if parsed is None:
-                return None
+                return None  # `--json=yes`, a missing or bad value: Typer's message
             values[spec.name] = parsed
+        elif command is None and arg in RESERVED and arg not in COMMANDS:
+            return None  # `hamhung help …`: the Typer app's own command
         elif command is None:
-            if arg in RESERVED and arg not in COMMANDS:
-                return None  # `hamhung help …`: the Typer app's own command
-            command = arg
-            allowed = _FLAGS.get(arg, _WORDS_FLAGS)
-        elif command in COMMANDS and COMMANDS[command].topic is not None and not arguments:
-            allowed = _WORDS_FLAGS  # `hamhung population of hamhung`: words after a topic page's command are a search
-            arguments.append(arg)
+            command = COMMANDS.get(arg, WORDS)  # any other word starts `hamhung WORDS…`
+            if command is WORDS:
+                arguments.append(arg)
         else:
+            if command.topic is not None:  # `hamhung population of hamhung`: words after a topic page's command are a search
+                command, arguments = WORDS, [command.name]
             arguments.append(arg)
-    spec_of_command = COMMANDS.get(command or "")
-    extra = spec_of_command is not None and spec_of_command.topic is None and len(arguments) > len(spec_of_command.arguments)
-    if extra and not any(a.many for a in spec_of_command.arguments):  # type: ignore[union-attr]
+    if command is not None and len(arguments) > len(command.arguments) and not any(a.many for a in command.arguments):
         return None  # an extra argument: Typer's message
-    return Plan(command, arguments, Options(**values))  # type: ignore[arg-type]
+    return Plan(command.name if command else None, arguments, Options(**values))  # type: ignore[arg-type]
 
 
-def _value(spec: Option, value: str) -> object | None:
+def _value(spec: Option, value: str | None) -> object | None:
     """An option's value as the command takes it, or None when Typer should report it."""
+    if value is None:
+        return None
     if spec.choices is not None:
         value = value.lower()
         return value if value in spec.choices else None
@@ -91,16 +77,13 @@ def _value(spec: Option, value: str) -> object | None:
     return value
 
 
-def run(plan: Plan) -> int:
-    return commands.run(plan.command, plan.arguments, plan.options)
-
-
 def main() -> None:
     """Console-script entry point: the plain forms here, everything else through the Typer app (cli.py)."""
     from .terminal import degrade_streams
 
     degrade_streams()
-    if commands.stdout_is_closed():
+    if sys.stdout is None:  # started with stdout closed (`hamhung >&-`): say so before doing anything
+        commands.say("hamhung: error: cannot write output: standard output is closed")
         sys.exit(EXIT_USAGE)
     try:
         plan = parse(sys.argv[1:])
@@ -109,7 +92,7 @@ def main() -> None:
 
             full_main()
             return
-        code = run(plan)
+        code = commands.run(*plan)
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     sys.exit(code)

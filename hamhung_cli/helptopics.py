@@ -1,13 +1,14 @@
 """`hamhung help TOPIC`: the reference texts, kept in one place.
 
-The man page (manpage.py) is built from the same entries, and a test checks
-that README.md's exit-status table and format list say what these say, so the
-three cannot drift apart. Plain text only, wrapped at 78 columns: help is read
-in a pipe or a pager as often as on a terminal. Standard library only.
+The man page (manpage.py) is built from the same entries, and a test checks that README.md's exit-status table and
+environment list say what these say. Plain text wrapped at 78 columns: help is read in a pipe or a pager as often
+as on a terminal.
 """
 
 import textwrap
 from typing import NamedTuple
+
+from .errors import UsageError
 
 WIDTH = 78
 
@@ -106,90 +107,79 @@ are not finite and dangling 'related' ids are all errors.
 """
 
 
-def _entries(entries: tuple[Entry, ...], indent: int = 2) -> str:
+def _entries(entries: tuple[Entry, ...]) -> str:
     """A reference list: each term, then its text wrapped in a hanging column."""
-    column = indent + max(len(e.term) for e in entries) + 2
+    column = max(len(e.term) for e in entries) + 4
     lines = []
     for entry in entries:
-        lead = " " * indent + entry.term.ljust(column - indent)
+        lead = "  " + entry.term.ljust(column - 2)
         lines += textwrap.wrap(entry.text, WIDTH, initial_indent=lead, subsequent_indent=" " * column, break_on_hyphens=False)
     return "\n".join(lines) + "\n"
 
 
-def _paragraph(text: str) -> str:
-    return textwrap.fill(text, WIDTH, break_on_hyphens=False) + "\n"
+def _page(*blocks: str | tuple[Entry, ...]) -> str:
+    """Paragraphs (wrapped) and reference lists, with a blank line between them."""
+    return "\n".join(_entries(b) if isinstance(b, tuple) else textwrap.fill(b, WIDTH, break_on_hyphens=False) + "\n" for b in blocks)
 
 
 class Topic(NamedTuple):
     summary: str
     text: str
+    aliases: tuple[str, ...]  # other words people try: `hamhung help exit`, `help env`, `help names`
 
 
 TOPICS = {
     "formats": Topic(
         "the output formats of --format",
-        _paragraph(
+        _page(
             "Every listing command takes --format (-f) or --json. Without it you get table on a terminal and plain in a pipe. "
-            "--fields a,b,c keeps those fields, in that order, in every format; --fields help lists them."
-        )
-        + "\n"
-        + _entries(FORMATS)
-        + "\n"
-        + _paragraph(
+            "--fields a,b,c keeps those fields, in that order, in every format; --fields help lists them.",
+            FORMATS,
             "In a pipe a page gives the records it shows, without decoration. 'hamhung TOPIC' in plain prints its tables' rows, "
             "then its facts, so 'hamhung climate | grep snow' finds the snowfall fact. The formats with a header or a schema "
             "(tsv, csv, json, jsonl, markdown) hold one kind of record: the tables' rows, or the facts for a topic without "
-            "tables; --only facts or --only tables chooses."
-        )
-        + "\n"
-        + _paragraph(
+            "tables; --only facts or --only tables chooses.",
             "Monthly tables (climate) give one record per measure, with the months as keys jan ... dec and year; 'alt' has "
             "the source's own conversion (°F beside °C) with the same keys. For one record per month, name month among the "
-            "fields: hamhung climate --json --fields month,mean,precipitation."
-        )
-        + "\n"
-        + _paragraph("--svg FILE also saves the terminal rendering as an SVG picture, whatever the format on stdout."),
+            "fields: hamhung climate --json --fields month,mean,precipitation.",
+            "--svg FILE also saves the terminal rendering as an SVG picture, whatever the format on stdout.",
+        ),
+        ("format", "output"),
     ),
     "exit-codes": Topic(
         "what each exit status means",
-        _entries(EXIT_CODES, indent=2) + "\n" + _paragraph("Messages go to stderr and never to stdout. A closed pipe ends a command quietly with status 0."),
+        _page(EXIT_CODES, "Messages go to stderr and never to stdout. A closed pipe ends a command quietly with status 0."),
+        ("exit", "exit-code", "exit-status", "status"),
     ),
-    "store": Topic("the fact-store file format (TOML, schema 1)", _STORE),
+    "store": Topic("the fact-store file format (TOML, schema 1)", _STORE, ("facts", "schema", "toml")),
     "romanization": Topic(
         "the name forms of --romanization",
-        _entries(ROMANIZATIONS)
-        + "\n"
-        + _paragraph(
+        _page(
+            ROMANIZATIONS,
             "The option (or HAMHUNG_ROMANIZATION) changes names where they stand for a thing: the city in titles, "
             "and the name column of tables whose rows record their names (districts, people). Fact sentences are quoted "
-            "as written. A form the store does not record falls back to the stored name; none is made up."
+            "as written. A form the store does not record falls back to the stored name; none is made up.",
         ),
+        ("names", "romanisation"),
     ),
-    "environment": Topic("environment variables", _entries(ENVIRONMENT)),
+    "environment": Topic("environment variables", _entries(ENVIRONMENT), ("env", "variables")),
 }
-
-# Other words people try: `hamhung help exit`, `help env`, `help names`.
-ALIASES = {
-    "format": "formats",
-    "output": "formats",
-    "exit": "exit-codes",
-    "exit-code": "exit-codes",
-    "exit-status": "exit-codes",
-    "status": "exit-codes",
-    "facts": "store",
-    "schema": "store",
-    "toml": "store",
-    "names": "romanization",
-    "romanisation": "romanization",
-    "env": "environment",
-    "variables": "environment",
-}
+ALIASES = {alias: name for name, topic in TOPICS.items() for alias in topic.aliases}
 
 
-def listing() -> str:
-    """What `hamhung help` prints: the topics, one a line."""
-    width = max(len(name) for name in TOPICS) + 2
-    lines = ["Help topics ('hamhung help TOPIC'):", ""]
-    lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
-    lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
-    return "\n".join(lines) + "\n"
+def text(name: str | None) -> str:
+    """What `hamhung help [NAME]` prints: the topic's text, or without a name the list of topics."""
+    if name is None:
+        width = max(len(name) for name in TOPICS) + 2
+        lines = ["Help topics ('hamhung help TOPIC'):", ""]
+        lines += [f"  {name.ljust(width)}{topic.summary}" for name, topic in TOPICS.items()]
+        lines += ["", "'hamhung COMMAND --help' describes a command; 'hamhung --help' lists them."]
+        return "\n".join(lines) + "\n"
+    key = name.strip().lower()
+    topic = TOPICS.get(ALIASES.get(key, key))
+    if topic is None:
+        import difflib
+
+        suggestions = difflib.get_close_matches(key, [*TOPICS, *ALIASES], n=3, cutoff=0.5)
+        raise UsageError(f"no help topic '{name}' (topics: {', '.join(TOPICS)})", list(dict.fromkeys(ALIASES.get(s, s) for s in suggestions)))
+    return topic.text

@@ -1,8 +1,7 @@
 """Every command, argument and option of `hamhung`, declared once.
 
-Both parsers are built from these declarations: fast.py parses the plain forms without importing Typer, and cli.py
-builds the Typer app (so --help, completion and the man page) from the same tables. A command receives one Options
-value, whichever parser made it.
+fast.py parses from these tables, and cli.py builds the Typer app (so --help, completion and the man page) from them;
+either way a command receives one Options value.
 """
 
 from typing import NamedTuple
@@ -13,7 +12,6 @@ ONLY = ("facts", "tables")
 UNITS = ("metric", "imperial")
 ROMANIZATIONS = ("mr", "plain", "rr", "hangul")
 DEFAULT_LIMIT = 10
-EXIT_CODES_HELP = "Exit status: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted."
 
 
 class Option(NamedTuple):

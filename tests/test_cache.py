@@ -150,7 +150,7 @@ def test_a_large_first_run_says_what_it_is_doing_on_a_terminal_only(
     monkeypatch.setattr(session, "ANNOUNCE_BYTES", 0)  # the bundled store stands in for a large one
     stderr = _Terminal() if terminal else io.StringIO()
     monkeypatch.setattr("sys.stderr", stderr)
-    assert commands.topics(Options(facts=str(store_copy), format="plain")) == 0
+    assert commands.run("topics", [], Options(facts=str(store_copy), format="plain")) == 0
     shown = stderr.getvalue()
     assert ("Reading" in shown and "Indexing the facts for search" in shown) is terminal, shown
     assert terminal or shown == ""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hamhung_cli import fast
+from hamhung_cli import commands, fast
 from hamhung_cli.cli import app
 
 from .conftest import clean_env
@@ -56,7 +56,7 @@ def via_fast(argv: list[str]) -> tuple[int, str, str] | None:
         return None
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = fast.run(plan)
+        code = commands.run(*plan)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-from hamhung_cli import fast, session
+from hamhung_cli import commands, fast, session
 from hamhung_cli.cli import app
 
 from ..conftest import clean_env, installed_command
@@ -55,7 +55,7 @@ def run(*args: str) -> Run:
     if plan is not None:
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = fast.run(plan)
+            code = commands.run(*plan)
         if code is not None:
             return Run(code, out.getvalue(), err.getvalue())
     result = invoke(*args)

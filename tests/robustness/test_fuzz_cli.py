@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from hamhung_cli import fast
+from hamhung_cli import commands, fast
 from hamhung_cli.cli import app
 
 MINI = Path(__file__).parent.parent / "data" / "mini.toml"
@@ -87,7 +87,7 @@ def via_fast_path(argv: list[str]) -> tuple[int, str, str] | None:
         return None
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = fast.run(plan)
+        code = commands.run(*plan)
     return None if code is None else (code, out.getvalue(), err.getvalue())
 
 
