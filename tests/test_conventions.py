@@ -131,18 +131,20 @@ def test_install_completion_says_which_files_it_changed(tmp_path: Path) -> None:
 
 
 def test_svg_onto_something_that_is_not_a_regular_file_is_refused_and_left_alone(mini: Path, tmp_path: Path) -> None:
-    target = tmp_path / "real.svg"
+    pictures = tmp_path / "pictures"  # a folder of its own: the cache may live beside it in tmp_path
+    pictures.mkdir()
+    target = pictures / "real.svg"
     target.write_text("kept", encoding="utf-8")
-    link = tmp_path / "link.svg"
+    link = pictures / "link.svg"
     link.symlink_to(target)
-    fifo = tmp_path / "fifo.svg"
+    fifo = pictures / "fifo.svg"
     os.mkfifo(fifo)
-    for path in (link, fifo, tmp_path):
+    for path in (link, fifo, pictures):
         result = invoke("topics", "--svg", str(path), "--facts", str(mini))
         assert result.exit_code == 2 and result.stdout == "", path
         assert result.stderr.startswith(f"hamhung: error: cannot write SVG to {path}") and result.stderr.count("\n") == 1
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "kept" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.svg", "link.svg", "real.svg"], "no temporary file left"
+    assert sorted(p.name for p in pictures.iterdir()) == ["fifo.svg", "link.svg", "real.svg"], "no temporary file left"
 
 
 def test_svg_onto_dev_null_is_refused_and_dev_null_stays_a_device(mini: Path) -> None:

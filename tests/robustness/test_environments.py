@@ -161,7 +161,8 @@ def _tiny_file_size_limit() -> None:
 def test_full_cache_directory(expected: dict[str, str], tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     for name, argv in COMMANDS.items():
-        result = installed(*argv, env=bare_env(HAMHUNG_CACHE_DIR=str(directory)), preexec_fn=_tiny_file_size_limit)
+        # No bytecode written under the 4 KiB limit either: a truncated .pyc would break later runs of the package.
+        result = installed(*argv, env=bare_env(HAMHUNG_CACHE_DIR=str(directory), PYTHONDONTWRITEBYTECODE="1"), preexec_fn=_tiny_file_size_limit)
         assert result.returncode == 0 and result.stdout == expected[name], result.stderr
     # No database fits in 4 KiB: nothing may be left behind, neither a half-written database nor a temporary file.
     assert directory.is_dir() and list(directory.iterdir()) == []
