@@ -1,6 +1,6 @@
 """`hamhung help TOPIC`: the reference texts, kept in one place.
 
-The man page (manpage.py) is built from the same entries, and a test checks that README.md's exit-status table and
+The man page (scripts/manpage.py) is built from the same entries, and a test checks that README.md's exit-status table and
 environment list say what these say. Plain text wrapped at 78 columns: help is read in a pipe or a pager as often
 as on a terminal.
 """
