@@ -4,16 +4,13 @@ Rows are dicts of JSON-ready values; `columns` says which keys the tabular forma
 Citations come in two lengths: the full reference (JSON, `hamhung fact ID`, --sources) and a short one for pages.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from .phrasing import format_number
 from .store import Citation, Fact, Store
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
+# No `from __future__ import annotations` here: typing.NamedTuple would compile each annotation string at start-up.
 
 
 class ViewColumn(NamedTuple):

@@ -4,10 +4,8 @@ render.py draws a Listing in the chosen format, so every format shows the same r
 for reading at 80 columns, with the rest one option or one command away (--sources, `hamhung fact ID`).
 """
 
-from __future__ import annotations
-
 from collections import Counter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import NotFound, UsageError
 from .items import document_citations, document_text, split_item_id
@@ -27,9 +25,9 @@ from .phrasing import cell_text, format_number, row_text
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from .search import Result  # listing a table must not import the search machinery
+
+# No `from __future__ import annotations` here: typing.NamedTuple would compile each annotation string at start-up.
 
 # --------------------------------------------------------------------------- facts
 
@@ -243,7 +241,7 @@ def disputes_listing(store: Store, topic: str | None = None) -> Listing:
 # --------------------------------------------------------------------------- search results
 
 
-def search_listing(store: Store, results: list[Result], explain: bool = False, with_sources: bool = False) -> Listing:
+def search_listing(store: Store, results: "list[Result]", explain: bool = False, with_sources: bool = False) -> Listing:
     columns = [
         ViewColumn("score", "Score", numeric=True),
         ViewColumn("topic", "Topic", detail=True),  # an id starts with its topic or table: a terminal needs the room
