@@ -66,8 +66,9 @@ def parse(argv: list[str]) -> Plan | None:
 
 
 def _value(spec: Option, value: str | None) -> object | None:
-    """An option's value as the command takes it, or None when Typer should report it."""
-    if value is None:
+    """An option's value as the command takes it, or None when Typer should report it (or decide, as with a value that
+    looks like an option: `--source --facts …`)."""
+    if value is None or (value.startswith("-") and value != "-"):
         return None
     if spec.choices is not None:
         value = value.lower()

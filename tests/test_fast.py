@@ -83,6 +83,7 @@ def test_fast_and_full_paths_print_the_same_bytes(argv: list[str], mini: Path) -
         ["topics", "--json=yes"],
         ["search", "--", "-3.4"],
         ["help", "formats"],
+        ["climate", "--source", "--facts", "store.toml"],  # a value that looks like an option: Typer decides what it is
     ],
 )
 def test_unusual_forms_go_to_typer(argv: list[str]) -> None:
