@@ -25,6 +25,18 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
+@pytest.fixture(scope="module")
+def _module_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def shared_cache(_isolated_env: None, _module_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cache for a whole test module (`pytestmark = pytest.mark.usefixtures("shared_cache")`), so the bundled
+    store's database is built once, not once per test: for modules that read the store and never tamper with the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_module_cache))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -16,6 +16,7 @@ from hamhung_cli.store import Fact, Store
 from hamhung_cli.store import default_store_path as bundled_path
 from hamhung_cli.validation import load
 
+pytestmark = pytest.mark.usefixtures("shared_cache")  # these read the bundled store, never tamper with the cache
 SENSITIVE_TOPICS = ("human-rights", "military", "governance")
 FORMATS = ["plain", "tsv", "csv", "json", "jsonl", "markdown", "table"]
 # How this project was made, which users never see: its working files and its word for the source documents.
