@@ -76,33 +76,19 @@ _UNIT_WORDS = {
 # The three tables touch disjoint characters and none maps to a character another one changes, so one
 # table does what applying them one after another does.
 _PUNCTUATION = {**_MINUS, **_APOSTROPHES, **_SEPARATORS}
-# The same for ASCII text, as a bytes table: bytes.translate runs at memory speed, str.translate looks each character up.
-_ASCII_SEPARATORS = bytes(code for code in _SEPARATORS if code < 128)
-_ASCII_TABLE = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
-_ASCII_DROPPED = bytes(code for code in _APOSTROPHES if code < 128)
 
 
 def fold(text: str) -> str:
     """Case, compatibility forms, diacritics, apostrophes and separators folded away.
 
-    Hangul and Han characters are kept as they are (NFKD would split Hangul
-    syllables into jamo). ASCII text (most of a store) takes a shortcut with the
-    same result: NFKC leaves it alone, and casefold is lower there.
+    Hangul and Han characters are kept as they are (NFKD would split Hangul syllables into jamo).
     """
-    if text.isascii():
-        text = text.lower().replace("%", " percent ").encode("ascii").translate(_ASCII_TABLE, _ASCII_DROPPED).decode("ascii")
-        return _DIGIT_GROUPS.sub("", text) if "," in text else text
-    return fold_any(text)
-
-
-def fold_any(text: str) -> str:
-    """fold() for any text."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("%", " percent ").replace("°c", " celsius ").replace("°f", " fahrenheit ")
     text = text.translate(_PUNCTUATION)
     if not text.isascii():
         text = text.translate(_ACCENTS)
-    return _DIGIT_GROUPS.sub("", text)
+    return _DIGIT_GROUPS.sub("", text) if "," in text else text
 
 
 def _base_letter(char: str) -> str:
@@ -153,21 +139,9 @@ def _script_runs(run: str) -> list[str]:
     return out
 
 
-# For ASCII text without digits (most of a store), _TOKEN finds exactly the runs of a–z: bytes.translate
-# blanks everything else and str.split cuts there, four times faster than the regular expression.
-_LETTERS_ONLY = bytes(code if 97 <= code <= 122 else 32 for code in range(256))
-_NOT_DIGITS = bytes(code for code in range(256) if not 48 <= code <= 57)
-
-
 def tokens(text: str) -> list[str]:
     """The words of a text after folding: Latin words, numbers, Hangul runs, Hanja runs."""
-    folded = fold(text)
-    if folded.isascii():
-        raw = folded.encode("ascii")
-        if not raw.translate(None, _NOT_DIGITS):
-            return raw.translate(_LETTERS_ONLY).decode("ascii").split()
-        return _TOKEN.findall(folded)
-    words = _TOKEN.findall(folded)
+    words = _TOKEN.findall(fold(text))
     return [run for word in words for run in ((word,) if word.isascii() or word[0].isdigit() else _script_runs(word))]
 
 
