@@ -107,9 +107,13 @@ class Index:
             self._frequency[word] = self.db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (_quoted(word),)).fetchone()[0]
         return self._frequency[word]
 
+    def _column(self, sql: str, *args: object) -> list:
+        """The first column of a query's rows."""
+        return [row[0] for row in self.db.execute(sql, args)]
+
     def uses(self, word: str) -> bool:
         """Whether a document holds the word exactly as spelt (no stemming)."""
-        return self.db.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone() is not None
+        return bool(self._column("SELECT 1 FROM words WHERE word = ?", word))
 
     def knows(self, word: str) -> bool:
         return word in self.subject or self.frequency(word) > 0
@@ -117,32 +121,26 @@ class Index:
     def idf(self, word: str) -> float:
         return math.log(1 + self.count / max(self.count if word in self.subject else self.frequency(word), 1))
 
-    def same_key(self, word: str) -> list[str]:
-        return [w for (w,) in self.db.execute("SELECT word FROM words WHERE key = ? AND word != ?", (romanization_key(word), word))]
+    def with_key(self, key: str) -> list[str]:
+        return self._column("SELECT word FROM words WHERE key = ?", key)
 
     def words_near(self, word: str, edits: int, column: str = "word") -> list[str]:
         """Indexed words (or their romanization keys) whose length is within `edits` of the word's."""
-        sql = f"SELECT DISTINCT {column} FROM words WHERE length({column}) BETWEEN ? AND ?"
-        return [w for (w,) in self.db.execute(sql, (len(word) - edits, len(word) + edits))]
+        return self._column(f"SELECT DISTINCT {column} FROM words WHERE length({column}) BETWEEN ? AND ?", len(word) - edits, len(word) + edits)
 
     def starting_with(self, prefix: str, limit: int, inclusive: bool = False) -> list[str]:
         sql = f"SELECT word FROM words WHERE word {'>=' if inclusive else '>'} ? AND word < ? ORDER BY length(word) LIMIT ?"
-        return [w for (w,) in self.db.execute(sql, (prefix, prefix + "\U0010ffff", limit))]
-
-    def with_key(self, key: str) -> list[str]:
-        return [w for (w,) in self.db.execute("SELECT word FROM words WHERE key = ?", (key,))]
+        return self._column(sql, prefix, prefix + "\U0010ffff", limit)
 
     def zipf(self, word: str) -> float:
         """How common the word is in English (Zipf scale); 0 for words not listed as common."""
-        row = self.db.execute("SELECT zipf FROM common_words WHERE word = ?", (word,)).fetchone()
-        return row[0] if row else 0.0
+        return next(iter(self._column("SELECT zipf FROM common_words WHERE word = ?", word)), 0.0)
 
     def named(self, phrase: str) -> set[int]:
-        return {rowid for (rowid,) in self.db.execute("SELECT rowid FROM names WHERE phrase = ?", (phrase,))}
+        return set(self._column("SELECT rowid FROM names WHERE phrase = ?", phrase))
 
     def names_near(self, phrase: str, edits: int) -> list[str]:
-        sql = "SELECT DISTINCT phrase FROM names WHERE length(phrase) BETWEEN ? AND ?"
-        return [p for (p,) in self.db.execute(sql, (len(phrase) - edits, len(phrase) + edits))]
+        return self._column("SELECT DISTINCT phrase FROM names WHERE length(phrase) BETWEEN ? AND ?", len(phrase) - edits, len(phrase) + edits)
 
     def document(self, rowid: int) -> Document:
         doc_id, kind, topic, text = self.db.execute("SELECT id, kind, topic, text FROM documents WHERE rowid = ?", (rowid,)).fetchone()
@@ -189,7 +187,7 @@ def _candidates(index: Index, word: str) -> dict[str, tuple[float, str]]:
     if index.knows(word):
         found[word] = (1.0, "exact")
     common = index.zipf(word) >= NOT_A_TYPO
-    for other in index.same_key(word):
+    for other in index.with_key(romanization_key(word)):
         if not (common and index.zipf(other) >= NOT_A_TYPO):  # two English words ("line", "nine") are not spellings of one
             found.setdefault(other, (SIM_KEY, "romanization"))
     if len(word) >= MIN_PREFIX:  # the start of a longer word: "trolley" for "trolleybus"
