@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .listing import claim_lines, dispute_sides, sources_line
+from .listing import claim_lines, dispute_sides, figure, sources_line
 from .phrasing import format_number
-from .render import render
+from .render import encodes, make_console, write_table
 from .store import Store
 from .text import inert
-from .views import TopicPage, topics_listing
+from .views import TopicPage, find_topic, topics_listing
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -33,7 +33,6 @@ EXAMPLES = (
 def examples(store: Store) -> list[tuple[str, str]]:
     """The examples this store can answer, and `hamhung fact ID --units imperial` with a real ID: its first fact with a convertible unit."""
     from .units import conversion
-    from .views import find_topic
 
     def present(need: str | None) -> bool:
         return need is None or need in store.facts or need in store.tables or find_topic(store, need) is not None
@@ -65,16 +64,6 @@ def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, widt
 # --------------------------------------------------------------------------- the dashboard (#7)
 
 
-def _fact_figure(store: Store, word: str) -> str | None:
-    """The value of the first fact named `word` (by id or alias), with its unit: how a store says "elevation" or "area"."""
-    for fact in store.facts.values():
-        named = fact.id.rpartition(".")[2] == word or word in (a.casefold() for a in fact.aliases)
-        if named and fact.value is not None:
-            figure = f"{format_number(fact.value)} {fact.unit}" if fact.unit else format_number(fact.value)
-            return figure + (" (disputed)" if fact.disputed else "")
-    return None
-
-
 def key_figures(store: Store) -> list[tuple[str, str]]:
     """The few numbers an almanac puts first, each taken from the store (and left out when the store lacks it)."""
     from .charts import climate_chart, latest_population, population_chart
@@ -85,10 +74,11 @@ def key_figures(store: Store) -> list[tuple[str, str]]:
         point = latest_population(population)
         count = f"{point.population:,}" + (f" {population.unit}" if population.unit else "")
         figures.append(("Population", f"{count} ({point.year}{', ' + point.kind if point.kind else ''})"))
-    for label, word in (("Area", "area"), ("Elevation", "elevation"), ("Coordinates", "coordinates")):
-        figure = _fact_figure(store, word)
-        if figure is not None:
-            figures.append((label, figure))
+    for word in ("area", "elevation", "coordinates"):  # the first fact so named (by id or alias) that has a value
+        named = (f for f in store.facts.values() if f.id.rpartition(".")[2] == word or word in (a.casefold() for a in f.aliases))
+        fact = next((f for f in named if f.value is not None), None)
+        if fact is not None:
+            figures.append((word.capitalize(), figure(fact.value, fact.unit) + (" (disputed)" if fact.disputed else "")))
     climate = climate_chart(store, [t for t in store.tables.values() if t.kind == "monthly"][:1])
     if climate is not None:
         series = climate.series[0]
@@ -113,8 +103,6 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
-
-    from .render import encodes, make_console
 
     console = make_console(out, color, width)
     width = console.size.width
@@ -185,15 +173,13 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
     from rich.table import Table
     from rich.text import Text
 
-    from .render import make_console
-
     console = make_console(out, color, width)
     console.print(Text(inert(page.title), style="bold underline" if color else ""))
     if page.summary:
         console.print(Text(inert(page.summary)))
     console.print()
     for listing in page.tables:
-        render(listing, "table", out, color, width)
+        write_table(listing, out, color, width)
         console.print()
 
     def items(heading: str, style: str) -> Any:
