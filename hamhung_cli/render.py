@@ -107,6 +107,8 @@ def _broken_pipe() -> None:
 
 def write_table(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
     """A table as wide as its content allows, else one card per record (see fair_widths); then the notes."""
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -125,7 +127,8 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         return
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
-        box=_rule_box(out),
+        # A rule under the header and nothing else; in ASCII where the output cannot encode box drawing.
+        box=box.SIMPLE_HEAVY if encodes(out, "━") else box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True),
         header_style="bold cyan" if color else "",
         title_justify="left",
         show_edge=False,
@@ -162,15 +165,6 @@ GAP = 2
 READABLE_TEXT = 20
 
 
-def _rule_box(out: IO[str]) -> Any:
-    """A rule under the header and nothing else; in ASCII where the output cannot encode box drawing."""
-    from rich import box
-
-    if encodes(out, "━"):
-        return box.SIMPLE_HEAVY
-    return box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
-
-
 def number_texts(values: list[Any]) -> list[str]:
     """Numbers with as many decimals as the most precise of them (0.48 and 0.8 become 0.48 and 0.80); text as it is."""
     from .units import decimals, is_number
@@ -180,19 +174,16 @@ def number_texts(values: list[Any]) -> list[str]:
     return [f"{v:.{places}f}" if places and is_number(v) else cell(v) for v in values]
 
 
-def cell_len(text: str) -> int:
-    from rich.cells import cell_len as terminal_cells  # terminal cells, not characters: a Hangul syllable takes two
-
-    return terminal_cells(text)
-
-
 def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[str]], available: int) -> list[int] | None:
     """Each column's width in a table `available` cells wide (gaps excluded), or None when no readable table fits.
 
     Every column gets at least its longest word (header included), so no word is split; running text at
     least READABLE_TEXT. What is left is shared in proportion to how much more each column could use:
-    a long note takes the room a column of short names does not need.
+    a long note takes the room a column of short names does not need. Widths are in terminal cells, not
+    characters: a Hangul syllable takes two.
     """
+    from rich.cells import cell_len
+
     lengths = [[cell_len(w) for text in (title, *values) for w in text.split()] or [1] for title, values in zip(titles, cells, strict=True)]
     natural = [max(cell_len(text) for text in (title, *values)) for title, values in zip(titles, cells, strict=True)]
     least = [max(max(words), min(whole, READABLE_TEXT) if column.wide else 0) for column, words, whole in zip(columns, lengths, natural, strict=True)]
@@ -216,6 +207,7 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     A listing without cards of its own (a table too wide for the terminal) gets a card per row, headed by the first
     column that tells the rows apart (the measure, not the table every row of a climate table shares).
     """
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
