@@ -113,21 +113,21 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
 
     heading = Text(inert(store.name), style="bold")
     if store.names:
-        heading.append("  " + inert(_names_line(store)), style="cyan" if color else "")
+        heading.append("  " + inert(_names_line(store)), style="cyan")
     console.print(heading)
     if store.summary:
         console.print(Text(inert(store.summary)))
     console.print()
 
     figures = Table.grid(padding=(0, 2))
-    figures.add_column(style="bold" if color else "", no_wrap=True)
+    figures.add_column(style="bold", no_wrap=True)
     figures.add_column(overflow="fold")
     for label, value in key_figures(store):
         figures.add_row(Text(label), Text(inert(value)))
 
     narrow = width < 60
-    topics = Table(box=None, show_header=True, header_style="bold" if color else "", pad_edge=False, padding=(0, 1))
-    topics.add_column("Topic", style="green" if color else "", no_wrap=True)
+    topics = Table(box=None, show_header=True, header_style="bold", pad_edge=False, padding=(0, 1))
+    topics.add_column("Topic", style="green", no_wrap=True)
     topics.add_column("Facts", justify="right", no_wrap=True)
     if not narrow:
         topics.add_column("About", overflow="fold")
@@ -138,14 +138,14 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
 
     tries = examples(store)
     beside = Table.grid(padding=(0, 2))  # each command beside what it does, or, where that is too wide, above it
-    beside.add_column(no_wrap=True, style="cyan" if color else "")
-    beside.add_column(overflow="fold", style="dim" if color else "")
+    beside.add_column(no_wrap=True, style="cyan")
+    beside.add_column(overflow="fold", style="dim")
     stacked = Table.grid()
     stacked.add_column(overflow="fold")
     for command, what in tries:
         beside.add_row(Text(inert(command)), Text(what))
-        stacked.add_row(Text(inert(command), style="cyan" if color else ""))
-        stacked.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
+        stacked.add_row(Text(inert(command), style="cyan"))
+        stacked.add_row(Padding(Text(what, style="dim"), (0, 0, 0, 2)))
 
     def natural(renderable: Any) -> int:
         """The width a panel takes with nothing wrapped (measured as if the terminal had no edge)."""
@@ -165,7 +165,7 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
         console.print(panel(figures, "Key figures"))
         console.print(panel(topics, "Topics"))
         console.print(panel(beside if try_width <= width else stacked, "Try"))
-    console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim" if color else ""))
+    console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim"))
 
 
 def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:
@@ -174,7 +174,7 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
     from rich.text import Text
 
     console = make_console(out, color, width)
-    console.print(Text(inert(page.title), style="bold underline" if color else ""))
+    console.print(Text(inert(page.title), style="bold underline"))
     if page.summary:
         console.print(Text(inert(page.summary)))
     console.print()
@@ -183,7 +183,7 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
         console.print()
 
     def items(heading: str, style: str) -> Any:
-        console.print(Text(heading, style=style if color else ""))
+        console.print(Text(heading, style=style))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
@@ -193,22 +193,22 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
         grid = items(f"Facts ({len(page.facts)})", "bold")
         for fact in page.facts:
             text = Text(inert(fact.text))
-            text.append(f" [{inert(fact.id)}]", style="green" if color else "")
+            text.append(f" [{inert(fact.id)}]", style="green")
             if page.with_sources:
                 lines = claim_lines(store, fact) if fact.disputed else [f"Sources: {sources_line(store, fact.all_citations())}"]
                 text.append("".join(f"\n{n}. {inert(line)}" if fact.disputed else f"\n{inert(line)}" for n, line in enumerate(lines, 1)), style="dim")
-            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if color and fact.disputed else ""), text)
+            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if fact.disputed else ""), text)
         console.print(grid)
     if page.disputes:
         if page.facts:
             console.print()
         grid = items(f"Where the sources disagree ({len(page.disputes)})", "bold yellow")
         for fact in page.disputes:
-            text = Text(inert(fact.id), style="green" if color else "")
+            text = Text(inert(fact.id), style="green")
             text.append(": " + inert(dispute_sides(store, fact)))
-            grid.add_row(Text("!", style="bold yellow" if color else ""), text)
+            grid.add_row(Text("!", style="bold yellow"), text)
         console.print(grid)
     if page.facts or page.disputes:
         console.print()
     for note in page.notes:
-        console.print(Text(inert(note), style="dim" if color else ""))
+        console.print(Text(inert(note), style="dim"))

@@ -83,6 +83,7 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         force_terminal=color,
         no_color=not color,
         # Rich detects no colours for TERM=dumb even when --color always asks for them: then the basic 16.
+        # Without colour, no colour system: Rich then draws no style at all, so drawing code styles unconditionally.
         color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto") if color else None,
         highlight=False,
         markup=False,
@@ -129,7 +130,7 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         title=Text(inert(listing.title), style="bold") if listing.title else None,
         # A rule under the header and nothing else; in ASCII where the output cannot encode box drawing.
         box=box.SIMPLE_HEAVY if encodes(out, "━") else box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True),
-        header_style="bold cyan" if color else "",
+        header_style="bold cyan",
         title_justify="left",
         show_edge=False,
         pad_edge=False,
@@ -225,13 +226,13 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     for number, card in enumerate(cards):
         if number and not listing.card_list:
             console.print()
-        console.print(Text(cell(card.get(heading)), style="bold green" if color else ""))
+        console.print(Text(cell(card.get(heading)), style="bold green"))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0) if listing.card_list else (0, 1))
         if listing.card_list:
             grid.add_column(width=1)  # the indent
             grid.add_column(justify="right", no_wrap=True)  # 1. 2. …
         else:
-            grid.add_column(style="bold" if color else "", overflow="fold", width=labels)
+            grid.add_column(style="bold", overflow="fold", width=labels)
         grid.add_column(overflow="fold")
         for column in fields:
             value = card.get(column.key)
@@ -246,7 +247,7 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
             else:
                 text = Text(cell(value))
             if column.key in ("disputed", "severity") and value:
-                text.stylize("bold yellow" if color else "")
+                text.stylize("bold yellow")
             grid.add_row(Text(inert(column.title)), text)
         console.print(grid)
     if listing.notes and listing.card_list:
