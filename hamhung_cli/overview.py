@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .listing import claim_lines, dispute_sides, figure, sources_line
+from .listing import claim_lines, counted, dispute_sides, figure, sources_line
 from .phrasing import format_number
 from .render import encodes, make_console, write_table
 from .store import Store
@@ -49,7 +49,7 @@ def _names_line(store: Store) -> str:
     return " · ".join(dict.fromkeys(name for _, name in store.names if name != store.name))
 
 
-def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None = None) -> None:
+def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None) -> None:
     """`hamhung`: the dashboard on a terminal; in a pipe, the names, the summary and a line per topic."""
     if terminal:
         write_dashboard(store, out, color, width)
@@ -95,7 +95,7 @@ def key_figures(store: Store) -> list[tuple[str, str]]:
     return figures
 
 
-def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None) -> None:
     """`hamhung` on a terminal: the name, the summary, then panels of key figures, topics and examples that stack on narrow screens."""
     from rich import box
     from rich.console import Group
@@ -132,17 +132,16 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     if not narrow:
         topics.add_column("About", overflow="fold")
     for row in topics_listing(store).rows:
-        extra = f" +{row['tables']} table{'s' if row['tables'] > 1 else ''}" if row["tables"] else ""
+        extra = f" +{counted(row['tables'], 'table')}" if row["tables"] else ""
         cells = [Text(str(row["id"])), Text(f"{row['facts']}{extra}")]
         topics.add_row(*cells, *([] if narrow else [Text(inert(str(row["title"])))]))
 
-    tries = examples(store)
     beside = Table.grid(padding=(0, 2))  # each command beside what it does, or, where that is too wide, above it
     beside.add_column(no_wrap=True, style="cyan")
     beside.add_column(overflow="fold", style="dim")
     stacked = Table.grid()
     stacked.add_column(overflow="fold")
-    for command, what in tries:
+    for command, what in examples(store):
         beside.add_row(Text(inert(command)), Text(what))
         stacked.add_row(Text(inert(command), style="cyan"))
         stacked.add_row(Padding(Text(what, style="dim"), (0, 0, 0, 2)))
@@ -168,7 +167,7 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim"))
 
 
-def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None) -> None:
     """A topic on a terminal: title and summary, its tables, its facts one paragraph each, then each dispute in one line."""
     from rich.table import Table
     from rich.text import Text

@@ -69,7 +69,7 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 # --------------------------------------------------------------------------- terminal
 
 
-def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
+def make_console(out: IO[str], color: bool, width: int | None) -> Any:
     """A Rich console on `out` that reads no markup, emoji or highlighting into store text and never crops."""
     from rich.console import Console
 
@@ -106,7 +106,7 @@ def _broken_pipe() -> None:
     raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def write_table(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_table(listing: Listing, out: IO[str], color: bool, width: int | None) -> None:
     """A table as wide as its content allows, else one card per record (see fair_widths); then the notes."""
     from rich import box
     from rich.cells import cell_len
@@ -201,7 +201,7 @@ def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[s
     return [low + share for low, share in zip(least, shares, strict=True)]
 
 
-def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None) -> None:
     """One block per record: a heading, then labelled fields (lists as numbered lines), a blank line between blocks.
 
     A card list (listing.card_list) is tighter: the heading, then each field's lines indented under it, no labels, no gaps.
@@ -271,7 +271,7 @@ def encodes(out: IO[str], sample: str) -> bool:
 WRITERS = {"plain": write_plain, "tsv": partial(write_delimited, header=True), "csv": write_csv, "json": write_json, "jsonl": partial(write_json, lines=True)}
 
 
-def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width: int | None = None) -> None:
+def render(listing: Listing, fmt: str, out: IO[str], color: bool, width: int | None) -> None:
     """Draw a listing in one of the --format choices."""
     if fmt == "table":
         write_table(listing, out, color, width)
