@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import IO, Any
+from typing import IO
 
 from .listing import Listing, ViewColumn
 from .text import cell
@@ -47,14 +47,8 @@ def row_citations(listing: Listing) -> list[list[str]] | None:
         records = [c for r in records for c in (r.get("claims") or [])]
         if len(records) != len(listing.rows):
             return None
-    found = [_citations(r.get("sources")) for r in records]
+    found = [[s["citation"] for s in r.get("sources") or ()] for r in records]  # citation records (listing.py), if selected
     return found if any(found) else None
-
-
-def _citations(sources: Any) -> list[str]:
-    if not isinstance(sources, list):
-        return []
-    return [s["citation"] for s in sources if isinstance(s, dict) and isinstance(s.get("citation"), str)]
 
 
 def write_markdown(listing: Listing, out: IO[str]) -> None:

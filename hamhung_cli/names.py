@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from .errors import UsageError
 from .store import RecordRow, Store, Table
 
-FORMS = ("mr", "plain", "rr", "hangul")
 ENV = "HAMHUNG_ROMANIZATION"
 FORM_TITLES = {
     "mr": "McCune–Reischauer",
@@ -23,6 +22,7 @@ FORM_TITLES = {
     "rr": "Revised Romanization",
     "hangul": "Hangul",
 }
+FORMS = tuple(FORM_TITLES)
 # The column whose cells a row's `names` spell in other forms.
 NAME_COLUMN = "name"
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .listing import claim_lines, dispute_sides, sources_line
+from .listing import claim_lines, counted, dispute_sides, figure, sources_line
 from .phrasing import format_number
-from .render import render
+from .render import encodes, make_console, write_table
 from .store import Store
 from .text import inert
-from .views import TopicPage, topics_listing
+from .views import TopicPage, find_topic, topics_listing
 
 if TYPE_CHECKING:
     from typing import IO, Any
@@ -33,7 +33,6 @@ EXAMPLES = (
 def examples(store: Store) -> list[tuple[str, str]]:
     """The examples this store can answer, and `hamhung fact ID --units imperial` with a real ID: its first fact with a convertible unit."""
     from .units import conversion
-    from .views import find_topic
 
     def present(need: str | None) -> bool:
         return need is None or need in store.facts or need in store.tables or find_topic(store, need) is not None
@@ -50,7 +49,7 @@ def _names_line(store: Store) -> str:
     return " · ".join(dict.fromkeys(name for _, name in store.names if name != store.name))
 
 
-def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None = None) -> None:
+def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, width: int | None) -> None:
     """`hamhung`: the dashboard on a terminal; in a pipe, the names, the summary and a line per topic."""
     if terminal:
         write_dashboard(store, out, color, width)
@@ -65,16 +64,6 @@ def write_overview(store: Store, out: IO[str], terminal: bool, color: bool, widt
 # --------------------------------------------------------------------------- the dashboard (#7)
 
 
-def _fact_figure(store: Store, word: str) -> str | None:
-    """The value of the first fact named `word` (by id or alias), with its unit: how a store says "elevation" or "area"."""
-    for fact in store.facts.values():
-        named = fact.id.rpartition(".")[2] == word or word in (a.casefold() for a in fact.aliases)
-        if named and fact.value is not None:
-            figure = f"{format_number(fact.value)} {fact.unit}" if fact.unit else format_number(fact.value)
-            return figure + (" (disputed)" if fact.disputed else "")
-    return None
-
-
 def key_figures(store: Store) -> list[tuple[str, str]]:
     """The few numbers an almanac puts first, each taken from the store (and left out when the store lacks it)."""
     from .charts import climate_chart, latest_population, population_chart
@@ -85,10 +74,11 @@ def key_figures(store: Store) -> list[tuple[str, str]]:
         point = latest_population(population)
         count = f"{point.population:,}" + (f" {population.unit}" if population.unit else "")
         figures.append(("Population", f"{count} ({point.year}{', ' + point.kind if point.kind else ''})"))
-    for label, word in (("Area", "area"), ("Elevation", "elevation"), ("Coordinates", "coordinates")):
-        figure = _fact_figure(store, word)
-        if figure is not None:
-            figures.append((label, figure))
+    for word in ("area", "elevation", "coordinates"):  # the first fact so named (by id or alias) that has a value
+        named = (f for f in store.facts.values() if f.id.rpartition(".")[2] == word or word in (a.casefold() for a in f.aliases))
+        fact = next((f for f in named if f.value is not None), None)
+        if fact is not None:
+            figures.append((word.capitalize(), figure(fact.value, fact.unit) + (" (disputed)" if fact.disputed else "")))
     climate = climate_chart(store, [t for t in store.tables.values() if t.kind == "monthly"][:1])
     if climate is not None:
         series = climate.series[0]
@@ -105,7 +95,7 @@ def key_figures(store: Store) -> list[tuple[str, str]]:
     return figures
 
 
-def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None) -> None:
     """`hamhung` on a terminal: the name, the summary, then panels of key figures, topics and examples that stack on narrow screens."""
     from rich import box
     from rich.console import Group
@@ -113,8 +103,6 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
-
-    from .render import encodes, make_console
 
     console = make_console(out, color, width)
     width = console.size.width
@@ -125,39 +113,38 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
 
     heading = Text(inert(store.name), style="bold")
     if store.names:
-        heading.append("  " + inert(_names_line(store)), style="cyan" if color else "")
+        heading.append("  " + inert(_names_line(store)), style="cyan")
     console.print(heading)
     if store.summary:
         console.print(Text(inert(store.summary)))
     console.print()
 
     figures = Table.grid(padding=(0, 2))
-    figures.add_column(style="bold" if color else "", no_wrap=True)
+    figures.add_column(style="bold", no_wrap=True)
     figures.add_column(overflow="fold")
     for label, value in key_figures(store):
         figures.add_row(Text(label), Text(inert(value)))
 
     narrow = width < 60
-    topics = Table(box=None, show_header=True, header_style="bold" if color else "", pad_edge=False, padding=(0, 1))
-    topics.add_column("Topic", style="green" if color else "", no_wrap=True)
+    topics = Table(box=None, show_header=True, header_style="bold", pad_edge=False, padding=(0, 1))
+    topics.add_column("Topic", style="green", no_wrap=True)
     topics.add_column("Facts", justify="right", no_wrap=True)
     if not narrow:
         topics.add_column("About", overflow="fold")
     for row in topics_listing(store).rows:
-        extra = f" +{row['tables']} table{'s' if row['tables'] > 1 else ''}" if row["tables"] else ""
+        extra = f" +{counted(row['tables'], 'table')}" if row["tables"] else ""
         cells = [Text(str(row["id"])), Text(f"{row['facts']}{extra}")]
         topics.add_row(*cells, *([] if narrow else [Text(inert(str(row["title"])))]))
 
-    tries = examples(store)
     beside = Table.grid(padding=(0, 2))  # each command beside what it does, or, where that is too wide, above it
-    beside.add_column(no_wrap=True, style="cyan" if color else "")
-    beside.add_column(overflow="fold", style="dim" if color else "")
+    beside.add_column(no_wrap=True, style="cyan")
+    beside.add_column(overflow="fold", style="dim")
     stacked = Table.grid()
     stacked.add_column(overflow="fold")
-    for command, what in tries:
+    for command, what in examples(store):
         beside.add_row(Text(inert(command)), Text(what))
-        stacked.add_row(Text(inert(command), style="cyan" if color else ""))
-        stacked.add_row(Padding(Text(what, style="dim" if color else ""), (0, 0, 0, 2)))
+        stacked.add_row(Text(inert(command), style="cyan"))
+        stacked.add_row(Padding(Text(what, style="dim"), (0, 0, 0, 2)))
 
     def natural(renderable: Any) -> int:
         """The width a panel takes with nothing wrapped (measured as if the terminal had no edge)."""
@@ -177,27 +164,25 @@ def write_dashboard(store: Store, out: IO[str], color: bool, width: int | None =
         console.print(panel(figures, "Key figures"))
         console.print(panel(topics, "Topics"))
         console.print(panel(beside if try_width <= width else stacked, "Try"))
-    console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim" if color else ""))
+    console.print(Text("'hamhung --help' lists every command and option; --units imperial shows °F, in, ft and mi.", style="dim"))
 
 
-def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, width: int | None) -> None:
     """A topic on a terminal: title and summary, its tables, its facts one paragraph each, then each dispute in one line."""
     from rich.table import Table
     from rich.text import Text
 
-    from .render import make_console
-
     console = make_console(out, color, width)
-    console.print(Text(inert(page.title), style="bold underline" if color else ""))
+    console.print(Text(inert(page.title), style="bold underline"))
     if page.summary:
         console.print(Text(inert(page.summary)))
     console.print()
     for listing in page.tables:
-        render(listing, "table", out, color, width)
+        write_table(listing, out, color, width)
         console.print()
 
     def items(heading: str, style: str) -> Any:
-        console.print(Text(heading, style=style if color else ""))
+        console.print(Text(heading, style=style))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
@@ -207,22 +192,22 @@ def write_topic_page(store: Store, page: TopicPage, out: IO[str], color: bool, w
         grid = items(f"Facts ({len(page.facts)})", "bold")
         for fact in page.facts:
             text = Text(inert(fact.text))
-            text.append(f" [{inert(fact.id)}]", style="green" if color else "")
+            text.append(f" [{inert(fact.id)}]", style="green")
             if page.with_sources:
                 lines = claim_lines(store, fact) if fact.disputed else [f"Sources: {sources_line(store, fact.all_citations())}"]
                 text.append("".join(f"\n{n}. {inert(line)}" if fact.disputed else f"\n{inert(line)}" for n, line in enumerate(lines, 1)), style="dim")
-            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if color and fact.disputed else ""), text)
+            grid.add_row(Text("!" if fact.disputed else "•", style="bold yellow" if fact.disputed else ""), text)
         console.print(grid)
     if page.disputes:
         if page.facts:
             console.print()
         grid = items(f"Where the sources disagree ({len(page.disputes)})", "bold yellow")
         for fact in page.disputes:
-            text = Text(inert(fact.id), style="green" if color else "")
+            text = Text(inert(fact.id), style="green")
             text.append(": " + inert(dispute_sides(store, fact)))
-            grid.add_row(Text("!", style="bold yellow" if color else ""), text)
+            grid.add_row(Text("!", style="bold yellow"), text)
         console.print(grid)
     if page.facts or page.disputes:
         console.print()
     for note in page.notes:
-        console.print(Text(inert(note), style="dim" if color else ""))
+        console.print(Text(inert(note), style="dim"))

@@ -30,11 +30,10 @@ def row_text(table: Table, row: MonthlyRow | RecordRow) -> str:
         values = ", ".join(f"{m.capitalize()} {format_number(v)}" for m, v in zip(MONTHS, row.values, strict=True))
         year = f"; year {format_number(row.year)}" if row.year is not None else ""
         return f"{row.label} ({row.unit}): {values}{year} ({table.title})"
-    units = {c.key: c.unit for c in table.columns}
-    titles = {c.key: c.title for c in table.columns}
+    columns = {c.key: c for c in table.columns}
     parts = []
     for key, value in row.cells:
-        unit = units.get(key)
-        parts.append(f"{titles[key]}: {format_number(value)}" + (f" {unit}" if unit else ""))
+        column = columns[key]
+        parts.append(f"{column.title}: {format_number(value)}" + (f" {column.unit}" if column.unit else ""))
     text = f"{table.title} — " + "; ".join(parts)
     return f"{text}. {row.note}" if row.note else text

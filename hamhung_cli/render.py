@@ -69,7 +69,7 @@ def write_plain(listing: Listing, out: IO[str]) -> None:
 # --------------------------------------------------------------------------- terminal
 
 
-def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
+def make_console(out: IO[str], color: bool, width: int | None) -> Any:
     """A Rich console on `out` that reads no markup, emoji or highlighting into store text and never crops."""
     from rich.console import Console
 
@@ -83,6 +83,7 @@ def make_console(out: IO[str], color: bool, width: int | None = None) -> Any:
         force_terminal=color,
         no_color=not color,
         # Rich detects no colours for TERM=dumb even when --color always asks for them: then the basic 16.
+        # Without colour, no colour system: Rich then draws no style at all, so drawing code styles unconditionally.
         color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto") if color else None,
         highlight=False,
         markup=False,
@@ -105,8 +106,10 @@ def _broken_pipe() -> None:
     raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def write_table(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_table(listing: Listing, out: IO[str], color: bool, width: int | None) -> None:
     """A table as wide as its content allows, else one card per record (see fair_widths); then the notes."""
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -125,8 +128,9 @@ def write_table(listing: Listing, out: IO[str], color: bool, width: int | None =
         return
     table = Table(
         title=Text(inert(listing.title), style="bold") if listing.title else None,
-        box=_rule_box(out),
-        header_style="bold cyan" if color else "",
+        # A rule under the header and nothing else; in ASCII where the output cannot encode box drawing.
+        box=box.SIMPLE_HEAVY if encodes(out, "━") else box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True),
+        header_style="bold cyan",
         title_justify="left",
         show_edge=False,
         pad_edge=False,
@@ -162,15 +166,6 @@ GAP = 2
 READABLE_TEXT = 20
 
 
-def _rule_box(out: IO[str]) -> Any:
-    """A rule under the header and nothing else; in ASCII where the output cannot encode box drawing."""
-    from rich import box
-
-    if encodes(out, "━"):
-        return box.SIMPLE_HEAVY
-    return box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
-
-
 def number_texts(values: list[Any]) -> list[str]:
     """Numbers with as many decimals as the most precise of them (0.48 and 0.8 become 0.48 and 0.80); text as it is."""
     from .units import decimals, is_number
@@ -180,19 +175,16 @@ def number_texts(values: list[Any]) -> list[str]:
     return [f"{v:.{places}f}" if places and is_number(v) else cell(v) for v in values]
 
 
-def cell_len(text: str) -> int:
-    from rich.cells import cell_len as terminal_cells  # terminal cells, not characters: a Hangul syllable takes two
-
-    return terminal_cells(text)
-
-
 def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[str]], available: int) -> list[int] | None:
     """Each column's width in a table `available` cells wide (gaps excluded), or None when no readable table fits.
 
     Every column gets at least its longest word (header included), so no word is split; running text at
     least READABLE_TEXT. What is left is shared in proportion to how much more each column could use:
-    a long note takes the room a column of short names does not need.
+    a long note takes the room a column of short names does not need. Widths are in terminal cells, not
+    characters: a Hangul syllable takes two.
     """
+    from rich.cells import cell_len
+
     lengths = [[cell_len(w) for text in (title, *values) for w in text.split()] or [1] for title, values in zip(titles, cells, strict=True)]
     natural = [max(cell_len(text) for text in (title, *values)) for title, values in zip(titles, cells, strict=True)]
     least = [max(max(words), min(whole, READABLE_TEXT) if column.wide else 0) for column, words, whole in zip(columns, lengths, natural, strict=True)]
@@ -209,13 +201,14 @@ def fair_widths(columns: list[ViewColumn], titles: list[str], cells: list[list[s
     return [low + share for low, share in zip(least, shares, strict=True)]
 
 
-def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None = None) -> None:
+def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None) -> None:
     """One block per record: a heading, then labelled fields (lists as numbered lines), a blank line between blocks.
 
     A card list (listing.card_list) is tighter: the heading, then each field's lines indented under it, no labels, no gaps.
     A listing without cards of its own (a table too wide for the terminal) gets a card per row, headed by the first
     column that tells the rows apart (the measure, not the table every row of a climate table shares).
     """
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -233,13 +226,13 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
     for number, card in enumerate(cards):
         if number and not listing.card_list:
             console.print()
-        console.print(Text(cell(card.get(heading)), style="bold green" if color else ""))
+        console.print(Text(cell(card.get(heading)), style="bold green"))
         grid = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0) if listing.card_list else (0, 1))
         if listing.card_list:
             grid.add_column(width=1)  # the indent
             grid.add_column(justify="right", no_wrap=True)  # 1. 2. …
         else:
-            grid.add_column(style="bold" if color else "", overflow="fold", width=labels)
+            grid.add_column(style="bold", overflow="fold", width=labels)
         grid.add_column(overflow="fold")
         for column in fields:
             value = card.get(column.key)
@@ -254,7 +247,7 @@ def write_cards(listing: Listing, out: IO[str], color: bool, width: int | None =
             else:
                 text = Text(cell(value))
             if column.key in ("disputed", "severity") and value:
-                text.stylize("bold yellow" if color else "")
+                text.stylize("bold yellow")
             grid.add_row(Text(inert(column.title)), text)
         console.print(grid)
     if listing.notes and listing.card_list:
@@ -278,7 +271,7 @@ def encodes(out: IO[str], sample: str) -> bool:
 WRITERS = {"plain": write_plain, "tsv": partial(write_delimited, header=True), "csv": write_csv, "json": write_json, "jsonl": partial(write_json, lines=True)}
 
 
-def render(listing: Listing, fmt: str, out: IO[str], color: bool = False, width: int | None = None) -> None:
+def render(listing: Listing, fmt: str, out: IO[str], color: bool, width: int | None) -> None:
     """Draw a listing in one of the --format choices."""
     if fmt == "table":
         write_table(listing, out, color, width)

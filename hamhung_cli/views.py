@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- facts
 
 
-def facts_listing(store: Store, facts: list[Fact], title: str, with_sources: bool = False) -> Listing:
+def facts_listing(store: Store, facts: list[Fact], title: str, with_sources: bool) -> Listing:
     columns = [ViewColumn("id", "ID"), ViewColumn("text", "Fact", wide=True), ViewColumn("disputed", "Disputed")]
     rows = [{"id": f.id, "topic": f.topic, "text": f.text, "disputed": "disputed" if f.disputed else ""} for f in facts]
     if with_sources:
@@ -109,7 +109,7 @@ def _months_as_rows(tables: list[Table]) -> Listing:
     return Listing("", columns, rows)
 
 
-def records_listing(store: Store, table: Table, full_sources: bool = False) -> Listing:
+def records_listing(store: Store, table: Table, full_sources: bool) -> Listing:
     """A table of records: its columns, units in their titles; the row id unless a column repeats it (a year table's
     id is its year); Revised Romanization and notes when rows carry them."""
     entries = [r for r in table.rows if isinstance(r, RecordRow)]  # all of them, in a records table
@@ -241,7 +241,7 @@ def disputes_listing(store: Store, topic: str | None = None) -> Listing:
 # --------------------------------------------------------------------------- search results
 
 
-def search_listing(store: Store, results: "list[Result]", explain: bool = False, with_sources: bool = False) -> Listing:
+def search_listing(store: Store, results: "list[Result]", explain: bool, with_sources: bool) -> Listing:
     columns = [
         ViewColumn("score", "Score", numeric=True),
         ViewColumn("topic", "Topic", detail=True),  # an id starts with its topic or table: a terminal needs the room
