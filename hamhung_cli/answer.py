@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any
 
+from .items import document_citations, document_text, split_item_id
 from .listing import figure
 from .render import make_console
 from .store import Citation, MonthlyRow, Store
 from .text import inert
-from .views import document_citations, document_text, split_item_id
 
 if TYPE_CHECKING:
     from .search import Result

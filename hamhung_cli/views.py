@@ -17,11 +17,12 @@ from .listing import (
     claim_lines,
     counted,
     fact_record,
+    figure,
     publishers,
     short_sources_line,
     sources_line,
 )
-from .phrasing import cell_text, format_number, row_text
+from .phrasing import cell_text, row_text
 from .store import MONTH_NAMES, MONTHS, Fact, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
@@ -332,7 +333,7 @@ def item_listing(store: Store, item_ids: list[str]) -> Listing:
         citations = [s["citation"] for s in record["sources"]]
         row = {c.key: record[c.key] for c in columns} | {"disputed": "disputed" if record["disputed"] else "", "sources": "; ".join(citations)}
         rows.append(row)
-        value = None if row["value"] is None else f"{format_number(row['value'])} {row['unit'] or ''}".strip()
+        value = None if row["value"] is None else figure(row["value"], row["unit"])
         card = row | {"value": value, "sources": citations}
         fact = store.facts.get(record["id"])
         if fact is not None:

@@ -333,3 +333,10 @@ def test_a_terminal_page_fits_any_width_without_cropping(words: list[str], width
     result = runner.invoke(app, [*words, "--facts", str(bundled), "--format", "table"], env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.output
     assert max(len(line) for line in result.stdout.splitlines()) <= width
+
+
+def test_a_year_is_shown_as_its_number_on_a_fact_card(runner: CliRunner) -> None:
+    """A figure whose unit is "year" reads 1416, as on every other page, not "1416 year"; other units stay."""
+    result = runner.invoke(app, ["fact", "overview.name-1416", "climate-kma.humidity.aug", "--format", "table"])
+    values = [line.split(None, 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("Value")]
+    assert result.exit_code == 0 and values == ["1416", "84.7 %"], result.stdout
