@@ -277,7 +277,7 @@ class _Scale:
 def _glyphs(out: IO[str]) -> Glyphs:
     from .render import encodes
 
-    return UNICODE if encodes(out, "".join((*UNICODE.ranges, *UNICODE.means, *UNICODE.bars, UNICODE.eighths, UNICODE.tick, UNICODE.zero))) else ASCII
+    return UNICODE if encodes(out, "".join(map("".join, UNICODE))) else ASCII  # every glyph, or none
 
 
 def _bar(value: float | None, top: float, cells: int, glyphs: Glyphs, index: int, partial: bool) -> str:
