@@ -1,12 +1,9 @@
-"""A pager for pages taller than the terminal, as git and gh do it.
+"""A pager for pages taller than the terminal, as git and gh do it (which pager: pager_command).
 
-On a terminal, a page drawn for reading (anything drawn through render.make_console) that is taller
-than the screen goes through $HAMHUNG_PAGER, else $PAGER, else `less -FRX`. An empty value or `cat`
-turns paging off, as does --no-pager (commands.guarded then never enters `paged`). Nothing is paged in
-a pipe, in another format, or when the pager is not installed: the page prints as it would without one.
-While the pager runs, Ctrl-C belongs to it and `q` ends the page; the command then ends quietly.
-
-Standard library only, and only `os` and `sys` until a page turns out to be too tall.
+Only a page drawn for reading (through render.make_console) on a terminal is paged: never in a pipe, in another
+format, with --no-pager (commands.guarded then never enters `paged`) or when the pager is not installed.
+While the pager runs, Ctrl-C belongs to it and `q` ends the page quietly. Standard library only, and only
+`os` and `sys` until a page turns out to be too tall.
 """
 
 from __future__ import annotations
