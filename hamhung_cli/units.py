@@ -52,7 +52,7 @@ def decimals(value: float | int) -> int:
     if isinstance(value, int):
         return 0
     text = repr(value)
-    if "e" in text or "E" in text:
+    if "e" in text:  # repr writes an exponent in lowercase
         return 6
     return len(text.partition(".")[2])
 
