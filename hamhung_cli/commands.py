@@ -67,9 +67,9 @@ def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int],
     """--svg FILE: save draw(out, color, width), the terminal rendering, before anything goes to stdout."""
     if svg is None:
         return False
-    from .svg import save_svg, wants_color
+    from .svg import save_svg
 
-    save_svg(svg, draw, wants_color(color), terminal_width())
+    save_svg(svg, draw, color)
     return svg == "-"
 
 
