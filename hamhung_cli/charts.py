@@ -211,7 +211,6 @@ UNICODE = Glyphs(("━", "─", "┄"), ("●", "◆", "▲"), ("█", "▒", "�
 ASCII = Glyphs(("=", "-", "~"), ("O", "X", "A"), ("#", "%", ".", "=", "+"), "", "-", "+", ":")
 KIND_BARS = {"census": 0, "count": 0, "estimate": 3, "model": 1, "projection": 2, "forecast": 2}
 PALETTE = ("cyan", "magenta", "green", "yellow", "red")
-MONTH_LABELS = tuple(m.capitalize() for m in MONTHS)
 
 
 def _hue(index: int) -> str:
@@ -278,7 +277,7 @@ class _Scale:
 def _glyphs(out: IO[str]) -> Glyphs:
     from .render import encodes
 
-    return UNICODE if encodes(out, "".join((*UNICODE.ranges, *UNICODE.means, *UNICODE.bars, UNICODE.eighths, UNICODE.tick, UNICODE.zero))) else ASCII
+    return UNICODE if encodes(out, "".join(map("".join, UNICODE))) else ASCII  # every glyph, or none
 
 
 def _bar(value: float | None, top: float, cells: int, glyphs: Glyphs, index: int, partial: bool) -> str:
@@ -295,8 +294,9 @@ def _bar(value: float | None, top: float, cells: int, glyphs: Glyphs, index: int
 
 
 def _room(width: int, figures: int, least: int) -> tuple[int, bool]:
-    """Columns for a drawing beside `figures` columns of numbers, and whether the numbers fit: not when fewer than `least` columns would be left."""
-    return (width - figures, True) if width - figures >= least else (width, False)
+    """Columns for a drawing beside `figures` columns of numbers, and whether the numbers fit: not when fewer than `least`
+    columns would be left. At least one column: a narrow terminal crops the chart."""
+    return (width - figures, True) if width - figures >= least else (max(width, 1), False)
 
 
 def draw_chart(chart: Chart, out: IO[str], color: bool, width: int | None = None) -> None:
@@ -326,7 +326,7 @@ def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None
         """A line per month and series: the month (on its first series), the series' label when there are several, the drawing."""
         for month in range(12):
             for index, series in enumerate(chart.series):
-                line = Text(MONTH_LABELS[month] + " " if index == 0 else "    ")
+                line = Text(MONTHS[month].capitalize() + " " if index == 0 else "    ")
                 if many:
                     line.append(series.label.ljust(label_width), style=_hue(index))
                 _print_line(console, line.append_text(drawing(index, series, series.months[month])))
@@ -369,7 +369,7 @@ def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None
         places = {s.table: _places(m.precipitation for m in s.months) for s in chart.series}
         number_width = max(len(_figure(m.precipitation, places[s.table])) for s in chart.series for m in s.months)
         cells, show_numbers = _room(width - prefix, number_width + 1, 12)
-        cells, top = max(cells, 1), max(precipitation)
+        top = max(precipitation)
         console.print()
         heading = Text(f"Precipitation, {unit}", style="bold")
         if many:
@@ -421,7 +421,6 @@ def _draw_population(chart: PopulationChart, console: Console, glyphs: Glyphs) -
     value_width = max(len(_count(p.population)) for p in chart.points)
     kind_width = max((len(k) for k in kinds), default=0)
     cells, show_kinds = _room(console.size.width - year_width - value_width - 2, kind_width + 1 if kind_width else 0, 8)
-    cells = max(cells, 1)
     console.print(Text(inert(chart.title + (f", {chart.unit}" if chart.unit else "")), style="bold"))
     if kinds:
         legend = Text()

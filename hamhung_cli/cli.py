@@ -226,7 +226,13 @@ def help_(
     if command is not None and not command.hidden:
         typer.echo(command.get_help(ctx.__class__(command, info_name=topic, parent=ctx.parent)))
         return
-    ctx.exit(commands.help_topic(topic))
+
+    def reference() -> None:
+        from .helptopics import text
+
+        sys.stdout.write(text(topic))
+
+    ctx.exit(commands.guarded(reference))
 
 
 # What Typer's --install-completion may write, for each shell: it names only the completion script, not the

@@ -44,10 +44,6 @@ class Output:
             raise UsageError("--fields needs at least one field name")
         self.svg = opts.svg
 
-    @property
-    def is_table(self) -> bool:
-        return self.format == "table"
-
     def emit(self, listing: Any) -> None:
         from .render import field_names, render, select_fields
 
@@ -71,9 +67,9 @@ def picture(svg: str | None, color: str | None, draw: Callable[[Any, bool, int],
     """--svg FILE: save draw(out, color, width), the terminal rendering, before anything goes to stdout."""
     if svg is None:
         return False
-    from .svg import save_svg, wants_color
+    from .svg import save_svg
 
-    save_svg(svg, draw, wants_color(color), terminal_width())
+    save_svg(svg, draw, color)
     return svg == "-"
 
 
@@ -198,13 +194,13 @@ def show(arguments: list[str], opts: Options) -> None:
     if opts.chart:
         _chart(store, topic, tables, opts.only, out)
         return
-    if (out.is_table or out.svg is not None) and not out.fields:
+    if (out.format == "table" or out.svg is not None) and not out.fields:
         from .overview import write_topic_page
 
         page = topic_page(store, topic, tables, others, opts.only, opts.sources)
         if out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width)):
             return
-        if out.is_table:
+        if out.format == "table":
             write_topic_page(store, page, sys.stdout, out.color, terminal_width())
             return
     out.emit(page_listing(store, topic, tables, opts.only, opts.sources))  # what a page prints in a pipe: views.page_listing
@@ -217,7 +213,7 @@ def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: O
     if only == "facts":
         raise UsageError("--chart draws a topic's tables, so it cannot be combined with --only facts")
     chart = chart_for(store, topic, tables)
-    if out.is_table and not out.fields:
+    if out.format == "table" and not out.fields:
         draw_chart(chart, sys.stdout, out.color, terminal_width())
     else:
         out.emit(chart_listing(chart))
@@ -385,17 +381,6 @@ def _reserved_topic_names(store: Store) -> list[str]:
                 where = f"{store.path}:{topic.line}" if topic.line else store.path
                 problems.append(f"{where}: topic '{topic.id}' is named '{name}', which is a command of hamhung; choose another name")
     return problems
-
-
-def help_topic(name: str | None) -> int:
-    """`hamhung help [TOPIC]`: a reference text, or the list of them."""
-
-    def action() -> None:
-        from .helptopics import text
-
-        sys.stdout.write(text(name))
-
-    return guarded(action)
 
 
 # Each command's work, by the name both parsers give it (None: `hamhung` alone).

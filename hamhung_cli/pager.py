@@ -1,12 +1,9 @@
-"""A pager for pages taller than the terminal, as git and gh do it.
+"""A pager for pages taller than the terminal, as git and gh do it (which pager: pager_command).
 
-On a terminal, a page drawn for reading (anything drawn through render.make_console) that is taller
-than the screen goes through $HAMHUNG_PAGER, else $PAGER, else `less -FRX`. An empty value or `cat`
-turns paging off, as does --no-pager (commands.guarded then never enters `paged`). Nothing is paged in
-a pipe, in another format, or when the pager is not installed: the page prints as it would without one.
-While the pager runs, Ctrl-C belongs to it and `q` ends the page; the command then ends quietly.
-
-Standard library only, and only `os` and `sys` until a page turns out to be too tall.
+Only a page drawn for reading (through render.make_console) on a terminal is paged: never in a pipe, in another
+format, with --no-pager (commands.guarded then never enters `paged`) or when the pager is not installed.
+While the pager runs, Ctrl-C belongs to it and `q` ends the page quietly. Standard library only, and only
+`os` and `sys` until a page turns out to be too tall.
 """
 
 from __future__ import annotations
@@ -14,8 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from typing import TYPE_CHECKING
-
-from .terminal import is_terminal
 
 if TYPE_CHECKING:
     from typing import IO
@@ -43,10 +38,19 @@ class paged:  # noqa: N801 - used as a function: `with paged():`
         sys.stdout = self  # type: ignore[assignment]
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        sys.stdout = self.stream
+        """Show the drawn page: through the pager when it is taller than the screen and one is set and installed;
+        after an error or Ctrl-C, as it is."""
+        sys.stdout = stream = self.stream
         text = "".join(self.parts)
-        if text:
-            show(text, self.stream, page=kind is None)  # after an error or Ctrl-C, what was drawn prints as it is
+        if not text:
+            return
+        height = screen_height(stream)
+        if kind is None and height and visual_lines(text, stream) >= height:
+            command = pager_command()
+            if command is not None and run_pager(command, text, stream):
+                return
+        stream.write(text)
+        stream.flush()
 
     def write(self, text: str) -> int:
         if not self.drawing:
@@ -58,10 +62,7 @@ class paged:  # noqa: N801 - used as a function: `with paged():`
         if not self.drawing:
             self.stream.flush()
 
-    def isatty(self) -> bool:
-        return is_terminal(self.stream)
-
-    def __getattr__(self, name: str) -> object:  # encoding, errors, fileno …: the terminal's own
+    def __getattr__(self, name: str) -> object:  # encoding, errors, fileno, isatty …: the terminal's own
         return getattr(self.stream, name)
 
 
@@ -69,17 +70,6 @@ def note_drawing(out: object) -> None:
     """Called when a page is drawn for a terminal on `out`: from here on, output is kept for the pager to judge."""
     if isinstance(out, paged):
         out.drawing = True
-
-
-def show(text: str, stream: IO[str], page: bool = True) -> None:
-    """Write a drawn page: through the pager when it is taller than the screen and one is set and installed."""
-    height = screen_height(stream)
-    if page and height and visual_lines(text, stream) >= height:
-        command = pager_command()
-        if command is not None and run_pager(command, text, stream):
-            return
-    stream.write(text)
-    stream.flush()
 
 
 def pager_command() -> str | None:

@@ -16,16 +16,12 @@ from typing import IO
 
 from .atomic import replacing
 from .errors import UsageError
+from .terminal import terminal_width
 
 # draw(out, color, width): writes a terminal rendering to out.
 Draw = Callable[[IO[str], bool, int], None]
 # What Rich reads from the environment when it decides on colours and size: unset while drawing the picture.
 _TERMINAL_VARIABLES = ("TERM", "COLORTERM", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES", "NO_COLOR")
-
-
-def wants_color(choice: str | None) -> bool:
-    """Colour in the picture unless --color never (or HAMHUNG_COLOR=never): a picture is not a pipe."""
-    return (choice or os.environ.get("HAMHUNG_COLOR") or "auto").strip().lower() != "never"
 
 
 def render_svg(draw: Draw, color: bool, width: int) -> str:
@@ -47,9 +43,11 @@ def render_svg(draw: Draw, color: bool, width: int) -> str:
     return recorder.export_svg(title="hamhung", unique_id=f"hamhung-{zlib.crc32(drawn.getvalue().encode('utf-8')):08x}")
 
 
-def save_svg(path: str, draw: Draw, color: bool, width: int | None = None) -> None:
-    """Render and write atomically; any failure to write is a usage error (exit 2), reported before stdout gets anything."""
-    text = render_svg(draw, color, width or 80)
+def save_svg(path: str, draw: Draw, color_choice: str | None) -> None:
+    """Render and write atomically; any failure to write is a usage error (exit 2), reported before stdout gets anything.
+    Colour unless --color never (or HAMHUNG_COLOR=never): a picture is not a pipe."""
+    color = (color_choice or os.environ.get("HAMHUNG_COLOR") or "auto").strip().lower() != "never"
+    text = render_svg(draw, color, terminal_width() or 80)
     if path == "-":  # the picture is the output
         sys.stdout.write(text)
         return

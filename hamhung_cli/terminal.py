@@ -85,10 +85,7 @@ def _degrade(error: UnicodeError) -> tuple[str, int]:
             out.append(hangul_to_latin(char))
             continue
         base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        if base and base.isascii():
-            out.append(base)
-        else:
-            out.append(_ASCII_LOOKALIKES.get(char, "?"))
+        out.append(base if base and base.isascii() else _ASCII_LOOKALIKES.get(char, "?"))
     return "".join(out), error.end
 
 

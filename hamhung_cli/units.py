@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .options import UNITS
 from .store import Claim, Fact, MonthlyRow, RecordRow, Store, Table
 
 if TYPE_CHECKING:
     from typing import Any
-
-SYSTEMS = ("metric", "imperial")
 
 # unit → (unit in the other system, factor, offset): converted = value * factor + offset.
 _TO_IMPERIAL: dict[str, tuple[str, float, float]] = {
@@ -53,7 +52,7 @@ def decimals(value: float | int) -> int:
     if isinstance(value, int):
         return 0
     text = repr(value)
-    if "e" in text or "E" in text:
+    if "e" in text:  # repr writes an exponent in lowercase
         return 6
     return len(text.partition(".")[2])
 
@@ -148,6 +147,6 @@ def in_units(store: Store, choice: str | None) -> Store:
     """The store as a command should show it: converted when --units (`choice`) or else HAMHUNG_UNITS asks, else as stored."""
     if choice is None:
         choice = os.environ.get("HAMHUNG_UNITS", "").strip() or None
-        if choice is not None and choice.lower() not in SYSTEMS:
+        if choice is not None and choice.lower() not in UNITS:
             raise UsageError(f"HAMHUNG_UNITS must be metric or imperial, not '{choice}'")
     return store if choice is None else convert_store(store, choice.lower())
