@@ -56,6 +56,17 @@ class Output:
             return
         render(listing, self.format, sys.stdout, self.color, terminal_width())
 
+    def drawn(self, draw: Callable[[Any, bool, int], None]) -> bool:
+        """A page drawn with Rich (a topic page, a chart): --svg saves it, the table format prints it. False when its
+        records are to be printed instead (--fields, or any other format once a picture is saved)."""
+        if self.fields or (self.format != "table" and self.svg is None):
+            return False
+        if self.picture(draw):
+            return True
+        if self.format == "table":
+            draw(sys.stdout, self.color, terminal_width())
+        return self.format == "table"
+
     def picture(self, draw: Callable[[Any, bool, int], None]) -> bool:
         """--svg FILE, once per run (a topic page saves the page, not each of its listings); True when the picture
         was the output (`--svg -`) and nothing else is to be printed."""
@@ -198,24 +209,19 @@ def show(arguments: list[str], opts: Options) -> None:
         from .overview import write_topic_page
 
         page = topic_page(store, topic, tables, others, opts.only, opts.sources)
-        if out.picture(lambda o, c, width: write_topic_page(store, page, o, c, width)):
-            return
-        if out.format == "table":
-            write_topic_page(store, page, sys.stdout, out.color, terminal_width())
+        if out.drawn(lambda o, color, width: write_topic_page(store, page, o, color, width)):
             return
     out.emit(page_listing(store, topic, tables, opts.only, opts.sources))  # what a page prints in a pipe: views.page_listing
 
 
 def _chart(store: Store, topic: str, tables: list[Any], only: str | None, out: Output) -> None:
-    """--chart: drawn with Rich for the table format, the chart's series as records in every other format."""
+    """--chart: drawn with Rich for the table format and --svg, the chart's series as records in every other format."""
     from .charts import chart_for, chart_listing, draw_chart
 
     if only == "facts":
         raise UsageError("--chart draws a topic's tables, so it cannot be combined with --only facts")
     chart = chart_for(store, topic, tables)
-    if out.format == "table" and not out.fields:
-        draw_chart(chart, sys.stdout, out.color, terminal_width())
-    else:
+    if not out.drawn(lambda o, color, width: draw_chart(chart, o, color, width)):
         out.emit(chart_listing(chart))
 
 

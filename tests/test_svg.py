@@ -102,3 +102,15 @@ def test_fields_picture_shows_the_selected_listing(tmp_path: Path, bundled: Path
     assert result.exit_code == 0, result.output
     text = svg_text(picture)
     assert "Heungnam-guyeok" in text and "흥남구역" in text and "Spelling in Grokipedia" not in text
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv"])
+def test_a_chart_is_saved_as_drawn_whatever_the_format(tmp_path: Path, fmt: str) -> None:
+    """--chart --svg saves the chart itself: with the table format (which then draws it too) and in a pipe (which then
+    prints the chart's series as records)."""
+    picture = tmp_path / "chart.svg"
+    result = invoke("climate", "--chart", "--format", fmt, "--svg", str(picture))
+    assert result.exit_code == 0, result.stderr
+    shown = svg_text(picture)
+    assert "climate by month" in shown and "Temperature" in shown
+    assert ("climate by month" in result.stdout) == (fmt == "table")
