@@ -416,7 +416,8 @@ def _draw_population(chart: PopulationChart, console: Console, glyphs: Glyphs) -
     spare = [i for i in range(len(glyphs.bars)) if i not in KIND_BARS.values()]
     style_of: dict[str | None, int] = {None: 0}
     for kind in kinds:
-        style_of[kind] = KIND_BARS.get(kind.casefold(), spare.pop(0) if spare else 0)
+        known = KIND_BARS.get(kind.casefold())  # a kind of its own takes the next spare style, once each
+        style_of[kind] = known if known is not None else spare.pop(0) if spare else 0
     year_width = max(len(str(p.year)) for p in chart.points)
     value_width = max(len(_count(p.population)) for p in chart.points)
     kind_width = max((len(k) for k in kinds), default=0)

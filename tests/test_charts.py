@@ -151,6 +151,18 @@ def test_population_chart_marks_estimates_projections_and_models(store: Store) -
     assert "not census counts" in out and "Source: Grokipedia" in out
 
 
+def test_a_kind_of_a_stores_own_gets_a_bar_of_its_own(tmp_path: Path) -> None:
+    """A kind the chart has no style for (here "survey", after the known "model" and "estimate") takes the spare bar,
+    not the bar of a census count."""
+    text = (Path(__file__).parent.parent / "facts.toml").read_text(encoding="utf-8").replace('kind = "projection"', 'kind = "survey"')
+    store = tmp_path / "facts.toml"
+    store.write_text(text, encoding="utf-8")
+    out = drawn("population", "--facts", str(store), columns=80)
+    legend = out.splitlines()[1]
+    marks = {kind: legend[legend.index(kind) - 3 : legend.index(kind) - 1] for kind in ("model", "estimate", "survey")}
+    assert len(set(marks.values())) == 3 and "█" not in marks["survey"], legend
+
+
 def test_colour_only_when_asked_and_characters_carry_the_meaning_without_it() -> None:
     plain = drawn("climate", "--source", "both", columns=80)
     coloured = drawn("climate", "--source", "both", columns=80, color="always")
