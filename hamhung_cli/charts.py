@@ -6,11 +6,10 @@ still has its own characters, so a chart reads the same in black and white; with
 encoding it falls back to ASCII.
 """
 
-from __future__ import annotations
-
 import math
+from collections.abc import Callable, Iterable
 from itertools import groupby, starmap
-from typing import TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 from .listing import Listing, ViewColumn, sources_line
@@ -19,11 +18,10 @@ from .text import inert
 from .units import decimals, is_number
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-    from typing import IO
-
     from rich.console import Console
     from rich.text import Text
+
+# No `from __future__ import annotations` here: typing.NamedTuple would compile each annotation string at start-up.
 
 TEMPERATURE_UNITS = ("°C", "°F")
 PRECIPITATION_UNITS = ("mm", "cm", "in", "inch", "inches")
@@ -310,11 +308,11 @@ def draw_chart(chart: Chart, out: IO[str], color: bool, width: int | None = None
         _draw_climate(chart, console, _glyphs(out))
 
 
-def _print_line(console: Console, line: Text) -> None:
+def _print_line(console: "Console", line: "Text") -> None:
     console.print(line, no_wrap=True, overflow="crop", crop=True)
 
 
-def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None:
+def _draw_climate(chart: ClimateChart, console: "Console", glyphs: Glyphs) -> None:
     from rich.text import Text
 
     width = console.size.width
@@ -391,7 +389,7 @@ def _draw_climate(chart: ClimateChart, console: Console, glyphs: Glyphs) -> None
         console.print(Text(inert(f"{series.label}: {series.title}. Source: {series.source}"), style="dim"))
 
 
-def _range_cells(figures: MonthFigures, scale: _Scale, glyphs: Glyphs, index: int, zero: int | None) -> Text:
+def _range_cells(figures: MonthFigures, scale: _Scale, glyphs: Glyphs, index: int, zero: int | None) -> "Text":
     """One month's line of the temperature chart: the range as a bar, the mean marked on it, 0° as a faint guide."""
     from rich.text import Text
 
@@ -409,7 +407,7 @@ def _range_cells(figures: MonthFigures, scale: _Scale, glyphs: Glyphs, index: in
     return text
 
 
-def _draw_population(chart: PopulationChart, console: Console, glyphs: Glyphs) -> None:
+def _draw_population(chart: PopulationChart, console: "Console", glyphs: Glyphs) -> None:
     from rich.text import Text
 
     kinds = list(dict.fromkeys(p.kind for p in chart.points if p.kind))

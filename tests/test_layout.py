@@ -1,4 +1,5 @@
-"""The package's shape: no import cycles, no module reaching into another's private names, no module over 600 lines."""
+"""The package's shape: no import cycles, no module reaching into another's private names, no module over 600 lines,
+no record module that makes every start compile its annotations."""
 
 from __future__ import annotations
 
@@ -45,3 +46,15 @@ def test_no_module_imports_another_modules_private_names() -> None:
 def test_no_module_is_over_600_lines() -> None:
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in PACKAGE.glob("*.py")}
     assert {name: lines for name, lines in sizes.items() if lines > 600} == {}
+
+
+def test_no_module_defining_a_named_tuple_postpones_its_annotations() -> None:
+    """typing.NamedTuple compiles every annotation string when its module loads: a few milliseconds of every start."""
+    postponing = []
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        future = any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in tree.body)
+        named_tuples = any(isinstance(n, ast.ClassDef) and any(getattr(b, "id", None) == "NamedTuple" for b in n.bases) for n in tree.body)
+        if future and named_tuples:
+            postponing.append(path.name)
+    assert postponing == []
