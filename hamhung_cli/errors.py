@@ -17,12 +17,8 @@ class Problem(NamedTuple):
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
+        where = (self.path, self.line, self.column)  # a column is only ever given with its line
+        return ":".join(str(part) for part in where if part is not None) + f": {self.message}"
 
 
 class HamhungError(Exception):
