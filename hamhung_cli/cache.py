@@ -20,6 +20,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from . import store
@@ -198,7 +199,7 @@ def open_entry(digest: str) -> sqlite3.Connection | None:
         os.close(descriptor)
 
 
-def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store.Store]) -> store.Store | None:
+def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], Mapping[str, store.Fact]]) -> store.Store | None:
     """The store from its database: sources, topics and tables now (they are few), facts when asked for; None if damaged."""
     try:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -208,7 +209,7 @@ def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store
         tables = [table_record(r) for (r,) in db.execute("SELECT record FROM store_tables ORDER BY position")]
     except (sqlite3.Error, KeyError, ValueError, TypeError, EOFError):
         return None
-    facts = CachedFacts(db, lambda: fallback().facts)
+    facts = CachedFacts(db, fallback)
     return store.Store(path, name, summary, names, aliases, {s.id: s for s in sources}, {t.id: t for t in topics}, facts, {t.id: t for t in tables})
 
 
@@ -262,7 +263,5 @@ def _prune(directory: str) -> None:
     databases = sorted((item for item in listed if item[1].endswith(".sqlite") and not item[1].startswith(".")), reverse=True)
     stale = [item for item in listed if item[1].startswith(".") and item[1].endswith(".tmp") and item[0] < stale_before]
     for _, _, path in databases[KEEP_ENTRIES:] + stale:
-        try:
+        with suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass

@@ -66,7 +66,7 @@ class Session:
         key = (self.path, self.digest)
         if key not in _LOADED:
             _LOADED.clear()
-            cached = cache.cached_store(self._db, self.path, lambda: self.parsed) if self._db else None
+            cached = cache.cached_store(self._db, self.path, lambda: self.parsed.facts) if self._db else None
             _LOADED[key] = cached or self.parsed
         return _LOADED[key]
 
