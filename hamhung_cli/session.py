@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -89,14 +88,11 @@ class Session:
         self.__dict__["index"] = index = Index(memory_index(self.parsed))
         return index
 
-    @contextmanager
-    def _progress(self, message: str) -> Iterator[None]:
+    def _progress(self, message: str) -> AbstractContextManager[object]:
         """A spinner with the message on a terminal's stderr while a large store is read or indexed; nothing otherwise."""
         if len(self._data) < ANNOUNCE_BYTES or not (sys.stderr and is_terminal(sys.stderr)):
-            yield
-            return
+            return nullcontext()
         from rich.console import Console
         from rich.text import Text
 
-        with Console(stderr=True).status(Text(message)):  # Text: a path's brackets are not markup
-            yield
+        return Console(stderr=True).status(Text(message))  # Text: a path's brackets are not markup
