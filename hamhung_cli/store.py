@@ -82,10 +82,8 @@ class Fact(NamedTuple):
         return len(self.claims) >= 2
 
     def all_citations(self) -> tuple[Citation, ...]:
-        seen: dict[str, Citation] = {}
-        for citation in self.sources + tuple(c for claim in self.claims for c in claim.sources):
-            seen.setdefault(str(citation), citation)
-        return tuple(seen.values())
+        """The fact's own citations, then its claims', each once."""
+        return tuple(dict.fromkeys(self.sources + tuple(c for claim in self.claims for c in claim.sources)))
 
 
 class Topic(NamedTuple):
@@ -211,8 +209,7 @@ def read_bytes(path: str) -> bytes:
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 text with any BOM removed; invalid bytes are reported with their line and column."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
