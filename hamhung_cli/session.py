@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -74,10 +74,8 @@ class Session:
         from .search import Index
 
         if self._db is not None:
-            try:
+            with suppress(sqlite3.Error):  # a damaged index: built from the file instead
                 return Index(self._db)
-            except sqlite3.Error:
-                pass
         return self.rebuild_index()
 
     def rebuild_index(self) -> Index:
