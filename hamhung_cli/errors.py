@@ -37,9 +37,8 @@ class StoreError(HamhungError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        first = str(problems[0]) if problems else "invalid fact store"
         more = f" (and {len(problems) - 1} more problem(s); run 'hamhung check')" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        super().__init__(str(problems[0]) + more)
 
 
 class UsageError(HamhungError):
