@@ -1,14 +1,12 @@
 """A cache of the validated store and its search index in one SQLite database per store content.
 
-A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`, or parses the store and writes the
-database once: plain tables read with indexed queries (`hamhung TOPIC` reads that topic's facts and nothing more) and
-the search index beside them (index.py: SQLite's FTS5).
+A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`, or parses the store and writes that
+database once, whole (atomic.replacing): plain tables read with indexed queries, and index.py's FTS5 index beside them.
 
-Never trusted blindly: named by content hash, format and Python version, so nothing stale is read; opened read-only
-(`mode=ro`, `query_only`, `trusted_schema=OFF`) and only when fstat on the opened descriptor shows a regular file owned
-by this user, in a directory of this user's, writable by nobody else; records are `marshal` data (nothing is executed)
-rebuilt field by field. A damaged, foreign or locked database is ignored and the store read from its file; a read-only,
-full or missing cache directory means no cache. Written through atomic.replacing, so no reader sees half a database.
+Never trusted blindly: named by content, format and Python version, so nothing stale is read; opened read-only
+(`query_only`, `trusted_schema=OFF`) only when fstat on the opened descriptor shows a regular file of this user's, in a
+directory of this user's, that nobody else may write; records are `marshal` data (nothing is executed) rebuilt field by
+field. A damaged, foreign or locked database is passed over; a read-only, full or missing cache directory means no cache.
 """
 
 from __future__ import annotations
