@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 
 def _existing_mode(target: str) -> int | None:
@@ -31,25 +31,21 @@ def replacing(target: str, mode: int | None = None) -> Iterator[str]:
     """Yield the path of a new, empty temporary file beside target, renamed over target when the block ends without
     an error (else removed). It gets `mode` if given, else the existing file's mode, else 0666 less the umask."""
     existing = _existing_mode(target)
+    mode = existing if mode is None else mode
     directory = os.path.dirname(os.path.abspath(target))
     temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}-{time.monotonic_ns()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    if mode is None and existing is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor = os.open(temporary, flags, 0o600)
+    descriptor = os.open(temporary, flags, 0o666 if mode is None else 0o600)  # the kernel takes the umask from 0666
     try:
         try:
-            os.fchmod(descriptor, mode if mode is not None else existing)  # type: ignore[arg-type]
+            if mode is not None:
+                os.fchmod(descriptor, mode)
         finally:
             os.close(descriptor)
         yield temporary
         _existing_mode(target)  # still a regular file or nothing: it may have been replaced while we wrote
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise

@@ -1,14 +1,12 @@
 """A cache of the validated store and its search index in one SQLite database per store content.
 
-A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`, or parses the store and writes the
-database once: plain tables read with indexed queries (`hamhung TOPIC` reads that topic's facts and nothing more) and
-the search index beside them (index.py: SQLite's FTS5).
+A run hashes the bytes it read and opens `<cache dir>/<hash>-<version>.sqlite`, or parses the store and writes that
+database once, whole (atomic.replacing): plain tables read with indexed queries, and index.py's FTS5 index beside them.
 
-Never trusted blindly: named by content hash, format and Python version, so nothing stale is read; opened read-only
-(`mode=ro`, `query_only`, `trusted_schema=OFF`) and only when fstat on the opened descriptor shows a regular file owned
-by this user, in a directory of this user's, writable by nobody else; records are `marshal` data (nothing is executed)
-rebuilt field by field. A damaged, foreign or locked database is ignored and the store read from its file; a read-only,
-full or missing cache directory means no cache. Written through atomic.replacing, so no reader sees half a database.
+Never trusted blindly: named by content, format and Python version, so nothing stale is read; opened read-only
+(`query_only`, `trusted_schema=OFF`) only when fstat on the opened descriptor shows a regular file of this user's, in a
+directory of this user's, that nobody else may write; records are `marshal` data (nothing is executed) rebuilt field by
+field. A damaged, foreign or locked database is passed over; a read-only, full or missing cache directory means no cache.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from . import store
@@ -198,7 +197,7 @@ def open_entry(digest: str) -> sqlite3.Connection | None:
         os.close(descriptor)
 
 
-def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store.Store]) -> store.Store | None:
+def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], Mapping[str, store.Fact]]) -> store.Store | None:
     """The store from its database: sources, topics and tables now (they are few), facts when asked for; None if damaged."""
     try:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -208,7 +207,7 @@ def cached_store(db: sqlite3.Connection, path: str, fallback: Callable[[], store
         tables = [table_record(r) for (r,) in db.execute("SELECT record FROM store_tables ORDER BY position")]
     except (sqlite3.Error, KeyError, ValueError, TypeError, EOFError):
         return None
-    facts = CachedFacts(db, lambda: fallback().facts)
+    facts = CachedFacts(db, fallback)
     return store.Store(path, name, summary, names, aliases, {s.id: s for s in sources}, {t.id: t for t in topics}, facts, {t.id: t for t in tables})
 
 
@@ -262,7 +261,5 @@ def _prune(directory: str) -> None:
     databases = sorted((item for item in listed if item[1].endswith(".sqlite") and not item[1].startswith(".")), reverse=True)
     stale = [item for item in listed if item[1].startswith(".") and item[1].endswith(".tmp") and item[0] < stale_before]
     for _, _, path in databases[KEEP_ENTRIES:] + stale:
-        try:
+        with suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass

@@ -17,12 +17,8 @@ class Problem(NamedTuple):
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
+        where = (self.path, self.line, self.column)  # a column is only ever given with its line
+        return ":".join(str(part) for part in where if part is not None) + f": {self.message}"
 
 
 class HamhungError(Exception):
@@ -41,9 +37,8 @@ class StoreError(HamhungError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        first = str(problems[0]) if problems else "invalid fact store"
         more = f" (and {len(problems) - 1} more problem(s); run 'hamhung check')" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        super().__init__(str(problems[0]) + more)
 
 
 class UsageError(HamhungError):

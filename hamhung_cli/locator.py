@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 # `[name]` or `[[name]]` with an optional comment; no two parts can both take the same characters, so a hostile
@@ -22,25 +23,20 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
-        self._text = text
-        self._lines: list[str] | None = None  # split only to find a `key =` line for a problem
-        self._line_count = text.count("\n") + 1  # TOML ends lines only at "\n": str.splitlines would split at U+2028 too
+        self._lines = text.split("\n")  # TOML ends lines only at "\n": str.splitlines would split at U+2028 too
         counts: dict[tuple[Any, ...], int] = {}  # how many [[a.b]] so far, by path
         last: dict[str, int] = {}  # the index of the last [[a]], by name
         paths: list[tuple[Any, ...]] = []
         starts: list[int] = []
-        number, at, quote = 1, 0, None
-        for start in _candidate_lines(text):
-            number += text.count("\n", at, start)
-            at, end = start, text.find("\n", start)
-            line = text[start : end if end >= 0 else None]
+        quote = None  # the triple quote of the multi-line string the line is in
+        for number, line in enumerate(self._lines, 1):
             if quote:
                 quote = None if line.count(quote) % 2 else quote
                 continue
             for triple in ('"""', "'''"):
                 if line.count(triple) % 2:
                     quote = triple
-            header = None if quote else _header(line)
+            header = None if quote or not line.lstrip().startswith("[") else _header(line)
             if header is None:
                 continue
             is_array, parts = header
@@ -53,9 +49,9 @@ class Locator:
                 path += (index,)
             paths.append(path)
             starts.append(number)
-        ends = [start - 1 for start in starts[1:]] + [self._line_count] if starts else []  # each block ends where the next begins
-        # A header's path → its first and last line; a path seen twice keeps the later block.
-        self.blocks: dict[tuple[Any, ...], tuple[int, int]] = dict(zip(paths, zip(starts, ends, strict=True), strict=True))
+        # A header's path → its first and last line (a block ends where the next begins); a path seen twice keeps the later block.
+        bounds = pairwise(starts + [len(self._lines) + 1])
+        self.blocks = {path: (start, end - 1) for path, (start, end) in zip(paths, bounds, strict=True)}
 
     def line(self, path: tuple[Any, ...], key: str | None = None) -> int | None:
         """The line of the header at `path` (or of `key =` inside it)."""
@@ -67,27 +63,18 @@ class Locator:
             return self._root_line(str(name)) if name is not None else None
         start, end = self.blocks[probe]
         if key and (probe == path or path[len(probe) :] == (key,)):  # `key =` in this block, or a key whose value should have been [[…]]
-            found = self._key_line(key, start, end)
-            if found:
-                return found
+            return self._key_line(key, start, end) or start
         return start
 
     def _root_line(self, name: str) -> int | None:
         """A top-level key: its `name =` line before the first header, else the first header under it ([name], [[name]], [name.x])."""
-        first_header = min((start for start, _ in self.blocks.values()), default=self._line_count + 1)
-        found = self._key_line(name, 1, first_header - 1)
-        if found:
-            return found
-        return min((start for path, (start, _) in self.blocks.items() if path and path[0] == name), default=None)
+        first_header = min((start for start, _ in self.blocks.values()), default=len(self._lines) + 1)
+        under = (start for path, (start, _) in self.blocks.items() if path and path[0] == name)
+        return self._key_line(name, 1, first_header - 1) or min(under, default=None)
 
     def _key_line(self, key: str, start: int, end: int) -> int | None:
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        if self._lines is None:
-            self._lines = self._text.split("\n")
-        for number in range(start, min(end, self._line_count) + 1):
-            if pattern.match(self._lines[number - 1]):
-                return number
-        return None
+        return next((number for number in range(start, end + 1) if pattern.match(self._lines[number - 1])), None)
 
 
 @lru_cache(maxsize=64)  # a store repeats a few headers ([[fact]]) thousands of times
@@ -96,10 +83,3 @@ def _header(line: str) -> tuple[bool, tuple[str, ...]] | None:
     found = _HEADER.fullmatch(line)
     name = found and (found.group(2).strip() or found.group(2)[-1:])
     return (bool(found.group(1)), tuple(part.strip().strip('"') for part in name.split("."))) if name else None
-
-
-def _candidate_lines(text: str) -> list[int]:
-    """Where the lines start that may be headers (first non-blank '[') or open or close a multi-line string (hold triple quotes)."""
-    starts = {found.start() for found in re.finditer(r"\n[^\S\n]*\[", "\n" + text)}  # a "\n" first lets re skip ahead fast
-    starts.update(text.rfind("\n", 0, found.start()) + 1 for found in re.finditer("\"\"\"|'''", text))
-    return sorted(starts)

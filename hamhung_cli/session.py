@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext, suppress
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -66,7 +65,7 @@ class Session:
         key = (self.path, self.digest)
         if key not in _LOADED:
             _LOADED.clear()
-            cached = cache.cached_store(self._db, self.path, lambda: self.parsed) if self._db else None
+            cached = cache.cached_store(self._db, self.path, lambda: self.parsed.facts) if self._db else None
             _LOADED[key] = cached or self.parsed
         return _LOADED[key]
 
@@ -75,10 +74,8 @@ class Session:
         from .search import Index
 
         if self._db is not None:
-            try:
+            with suppress(sqlite3.Error):  # a damaged index: built from the file instead
                 return Index(self._db)
-            except sqlite3.Error:
-                pass
         return self.rebuild_index()
 
     def rebuild_index(self) -> Index:
@@ -89,14 +86,11 @@ class Session:
         self.__dict__["index"] = index = Index(memory_index(self.parsed))
         return index
 
-    @contextmanager
-    def _progress(self, message: str) -> Iterator[None]:
+    def _progress(self, message: str) -> AbstractContextManager[object]:
         """A spinner with the message on a terminal's stderr while a large store is read or indexed; nothing otherwise."""
         if len(self._data) < ANNOUNCE_BYTES or not (sys.stderr and is_terminal(sys.stderr)):
-            yield
-            return
+            return nullcontext()
         from rich.console import Console
         from rich.text import Text
 
-        with Console(stderr=True).status(Text(message)):  # Text: a path's brackets are not markup
-            yield
+        return Console(stderr=True).status(Text(message))  # Text: a path's brackets are not markup

@@ -82,10 +82,8 @@ class Fact(NamedTuple):
         return len(self.claims) >= 2
 
     def all_citations(self) -> tuple[Citation, ...]:
-        seen: dict[str, Citation] = {}
-        for citation in self.sources + tuple(c for claim in self.claims for c in claim.sources):
-            seen.setdefault(str(citation), citation)
-        return tuple(seen.values())
+        """The fact's own citations, then its claims', each once."""
+        return tuple(dict.fromkeys(self.sources + tuple(c for claim in self.claims for c in claim.sources)))
 
 
 class Topic(NamedTuple):
@@ -182,8 +180,7 @@ _read_from_stdin: list[tuple[object, bytes]] = []  # standard input can be read 
 
 def read_bytes(path: str) -> bytes:
     """The store's bytes, or a StoreError saying plainly why it cannot be read (at most MAX_STORE_BYTES of them)."""
-    name = str(path)
-    if name == STDIN:
+    if path == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
             raise StoreError([Problem(STDIN, None, "standard input is closed")])
@@ -193,27 +190,26 @@ def read_bytes(path: str) -> bytes:
     else:
         try:
             if os.path.isdir(path):
-                raise StoreError([Problem(name, None, "is a directory, not a fact store file")])
+                raise StoreError([Problem(path, None, "is a directory, not a fact store file")])
             with open(path, "rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size > MAX_STORE_BYTES:
-                    raise StoreError([Problem(name, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
+                    raise StoreError([Problem(path, None, f"file is {size:,} bytes; a fact store may be at most {MAX_STORE_BYTES:,}")])
                 data = handle.read(MAX_STORE_BYTES + 1)  # bounded: a device or pipe (/dev/zero, <(…)) reports no size
         except FileNotFoundError:
-            raise StoreError([Problem(name, None, "no such file")]) from None
+            raise StoreError([Problem(path, None, "no such file")]) from None
         except PermissionError:
-            raise StoreError([Problem(name, None, "permission denied")]) from None
+            raise StoreError([Problem(path, None, "permission denied")]) from None
         except OSError as error:
-            raise StoreError([Problem(name, None, f"cannot read: {error.strerror or error}")]) from None
+            raise StoreError([Problem(path, None, f"cannot read: {error.strerror or error}")]) from None
     if len(data) > MAX_STORE_BYTES:
-        raise StoreError([Problem(name, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
+        raise StoreError([Problem(path, None, f"more than {MAX_STORE_BYTES:,} bytes; a fact store may be at most that")])
     return data
 
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 text with any BOM removed; invalid bytes are reported with their line and column."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -274,11 +270,4 @@ def default_store_path() -> str:
 
 def resolve_store_path(option: str | None) -> str:
     """--facts wins, then $HAMHUNG_FACTS, then the bundled store. (Plain strings: pathlib costs start-up time.)"""
-    if option == "-":
-        return STDIN
-    if option:
-        return option
-    env = os.environ.get("HAMHUNG_FACTS")
-    if env:
-        return env
-    return default_store_path()
+    return STDIN if option == "-" else option or os.environ.get("HAMHUNG_FACTS") or default_store_path()

@@ -20,7 +20,6 @@ from .store import Citation, Claim, Column, Fact, MonthlyRow, RecordRow, Source,
 SCHEMA_VERSION = 1
 SEVERITIES = ("high", "medium", "low")
 NAME_FORMS = ("mr", "rr", "hangul", "hanja")
-RESERVED_ROW_KEYS = frozenset({"id", "names", "aliases", "sources", "note"})
 RENAMED = {"seed": "document"}  # keys of schema 1's first release, reported with their new name
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
@@ -74,7 +73,7 @@ class Validator:
             if values["id"] is not None and values["title"] is not None:
                 self._declare(path, values | {"summary": values["summary"] or ""}, "topic", self.topics, Topic)
         if not data:
-            self.problems.append(Problem(self.name, None, "the store is empty: it needs at least one [[topic]] and facts or tables in it"))
+            self.problem((), "the store is empty: it needs at least one [[topic]] and facts or tables in it")
         elif not data.get("topic"):
             self.problem(("topic",), "the store declares no [[topic]]: it needs at least one, and facts or tables in it")
         facts = {fact.id: fact for path, entry in self.entries(data, "fact") if (fact := self._fact(path, entry))}
@@ -177,7 +176,7 @@ class Validator:
 
     def record_row(self, path: KeyPath, data: dict[str, Any], table: str, columns: tuple[Column, ...]) -> RecordRow | None:
         also = {c.key for c in columns} | RESERVED_ROW_KEYS
-        entry = self.read(path, data, f"a row of {table}", {"id": Entry.slug}, lambda row_id: f"row '{row_id}' of {table}", also)
+        entry = self.read(path, data, f"a row of {table}", RECORD_ROW, lambda row_id: f"row '{row_id}' of {table}", also)
         cells = tuple((c.key, value) for c in columns if c.key in data and (value := entry.scalar(data[c.key], c.key)) is not None)
         if not any(c.key in data for c in columns):  # a value of the wrong type was reported above
             entry.problem(f"{entry.what} has no values for any column")
@@ -237,9 +236,6 @@ class Entry:
             self.problem(f"id '{value}' in {self.what} must be lowercase letters, digits, '-'" + (" or '.'" if pattern is _ID else ""), key)
             return None
         return value
-
-    def slug(self, key: str) -> str | None:
-        return self.id(key, _SLUG)
 
     def renamed(self, key: str) -> None:
         if key in self.data:
@@ -385,21 +381,25 @@ class Entry:
 # The kinds of entry: their keys in the order they are checked, each with the Entry method that reads it.
 Fields = dict[str, Callable[[Entry, str], Any]]
 _optional = partial(Entry.text, required=False)
+_slug = partial(Entry.id, pattern=_SLUG)
+_number = partial(Entry.value, text=False)
 STORE: Fields = {"name": _optional, "summary": _optional, "names": Entry.names, "aliases": Entry.texts}
 SOURCE: Fields = {"seed": Entry.renamed, "id": Entry.id, "title": Entry.text, "publisher": Entry.text} | dict.fromkeys(
     ("document", "part", "cites", "url", "note"), _optional
 )
-TOPIC: Fields = {"id": Entry.slug, "title": Entry.text, "summary": _optional, "aliases": Entry.texts}
+TOPIC: Fields = {"id": _slug, "title": Entry.text, "summary": _optional, "aliases": Entry.texts}
 CLAIM: Fields = {"text": Entry.text, "sources": Entry.citations, "value": Entry.value, "unit": Entry.unit}
 FACT: Fields = {"id": Entry.id, "topic": Entry.topic, "text": Entry.text, "claim": Entry.claims, "sources": Entry.citations, "value": Entry.value}
 FACT |= {"unit": Entry.unit, "severity": Entry.severity, "related": Entry.texts, "aliases": Entry.texts, "names": Entry.names, "note": _optional}
 FACT |= {"questions": Entry.texts}
-TABLE: Fields = {"id": Entry.slug, "topic": Entry.topic, "title": Entry.text, "kind": Entry.text, "sources": Entry.citations}
+TABLE: Fields = {"id": _slug, "topic": Entry.topic, "title": Entry.text, "kind": Entry.text, "sources": Entry.citations}
 TABLE |= {"columns": Entry.columns, "row": Entry.rows}
 TABLE_MORE: Fields = {"period": _optional, "note": _optional, "aliases": Entry.texts, "questions": Entry.texts}
-MONTHLY_ROW: Fields = {"id": Entry.slug, "label": Entry.text, "unit": Entry.text, "values": Entry.months, "year": partial(Entry.value, text=False)}
-MONTHLY_ROW |= {"alt_unit": _optional, "alt_values": partial(Entry.months, required=False), "alt_year": partial(Entry.value, text=False)}
+MONTHLY_ROW: Fields = {"id": _slug, "label": Entry.text, "unit": Entry.text, "values": Entry.months, "year": _number}
+MONTHLY_ROW |= {"alt_unit": _optional, "alt_values": partial(Entry.months, required=False), "alt_year": _number}
+RECORD_ROW: Fields = {"id": _slug}  # and a value for any of the table's columns
 RECORD_ROW_MORE: Fields = {"names": Entry.names, "aliases": Entry.texts, "sources": partial(Entry.citations, required=False), "note": _optional}
+RESERVED_ROW_KEYS = RECORD_ROW.keys() | RECORD_ROW_MORE.keys()  # no column may take their names
 RECORD_FIELD = {"claim": "claims", "row": "rows"}  # the keys whose record field is named otherwise
 
 
