@@ -108,7 +108,7 @@ class Validator:
         entry = Entry(self, path, data, header)
         for key, read in fields.items():
             entry.values[RECORD_FIELD.get(key, key)] = read(entry, key)
-            if key == "id" and named:
+            if key == "id" and named and entry.values["id"] is not None:  # an entry without a usable id keeps its header
                 entry.what = named(entry.values["id"])
         return entry
 

@@ -95,6 +95,13 @@ def test_each_problem_is_reported_with_its_line(tmp_path: Path, body: str, line:
     assert any(p.startswith(f"{path}:{line}: ") and message in p for p in found), found
 
 
+def test_an_entry_without_an_id_is_named_by_where_it_is_not_as_none(tmp_path: Path) -> None:
+    body = '\n[[table]]\nid = "t"\ntopic = "climate"\ntitle = "T"\nkind = "monthly"\nsources = ["s1"]\n[[table.row]]\nunit = "mm"\nvalues = [1,2,3,4,5,6,7,8,9,10,11,12]\n'
+    found = problems(write(tmp_path, GOOD_HEAD + GOOD_FACT + '\n[[fact]]\ntopic = "climate"\nsources = ["s1"]\n' + body))
+    assert any("[[fact]] is missing 'text'" in p for p in found) and any("a row of table 't' is missing 'label'" in p for p in found), found
+    assert not any("None" in p for p in found), found
+
+
 def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
     body = '\n[[fact]]\nid = "a"\ntopic = "nowhere"\ntext = "t"\nsources = ["s1"]\n\n[[fact]]\nid = "b"\ntopic = "climate"\ntext = "t"\nsources = ["missing"]\n'
     found = problems(write(tmp_path, GOOD_HEAD + body))
