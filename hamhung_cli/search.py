@@ -2,11 +2,12 @@
 
 A query is folded as the documents were. Each word that is not a stop word stands for a group of indexed words: itself,
 the words with its romanization key (Hamheung → Hamhŭng, 흥남 → Hungnam), or, when the store does not use it and it is
-no common English word, the words within a typo or two of it. FTS5 finds the documents holding any group and ranks
-them with bm25 over weighted columns. A document's score is the share of the query it covers, each word weighted by
-how rare it is in the store and by the column it was found in, nudged by bm25. A word the store never uses counts
-against every document in proportion to how specific it is: "during" or "life" barely, "Eiffel" fully, so a question
-full of filler words still finds its answer and "Eiffel Tower" finds nothing.
+no common English word, the words within a typo or two of it, and failing all that, the stem or Hangul start it
+shares with a store word ("shortfall" → short). FTS5 finds the documents holding any group and ranks them with bm25
+over weighted columns. A document's score is the share of the query it covers, each word weighted by how rare it is
+in the store and by the column it was found in, nudged by bm25. A word the store never uses counts against every
+document in proportion to how specific it is: "during" or "life" barely, "Eiffel" fully, so a question full of filler
+words still finds its answer and "Eiffel Tower" finds nothing. The bar is for the best result; near ones follow it.
 
 No I/O but the queries on the database it is given; no printing.
 """
