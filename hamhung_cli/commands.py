@@ -56,10 +56,15 @@ class Output:
             return
         render(listing, self.format, sys.stdout, self.color, terminal_width())
 
+    @property
+    def draws(self) -> bool:
+        """Whether a page drawn with Rich is wanted: for the table format or --svg, unless --fields picks records."""
+        return not self.fields and (self.format == "table" or self.svg is not None)
+
     def drawn(self, draw: Callable[[Any, bool, int], None]) -> bool:
         """A page drawn with Rich (a topic page, a chart): --svg saves it, the table format prints it. False when its
         records are to be printed instead (--fields, or any other format once a picture is saved)."""
-        if self.fields or (self.format != "table" and self.svg is None):
+        if not self.draws:
             return False
         if self.picture(draw):
             return True
@@ -205,7 +210,7 @@ def show(arguments: list[str], opts: Options) -> None:
     if opts.chart:
         _chart(store, topic, tables, opts.only, out)
         return
-    if (out.format == "table" or out.svg is not None) and not out.fields:
+    if out.draws:  # the page is worked out only when it is to be drawn
         from .overview import write_topic_page
 
         page = topic_page(store, topic, tables, others, opts.only, opts.sources)
